@@ -1,0 +1,124 @@
+import type { Config } from "../config/config.js";
+import type { DatabaseHandle } from "../db/database.js";
+import { createEmbeddedJobs } from "../jobs/jobs.embedded.js";
+import type { Jobs } from "../jobs/jobs.js";
+import { createPgBossJobs } from "../jobs/jobs.pgboss.js";
+import { createAttachmentStore } from "../modules/attachments/attachments.store.js";
+import { createAuthService } from "../modules/auth/auth.service.js";
+import { createCalendarsService } from "../modules/calendars/calendars.service.js";
+import { createCategoriesService } from "../modules/categories/categories.service.js";
+import { createChatbotService } from "../modules/chatbot/chatbot.service.js";
+import { createContactsService } from "../modules/contacts/contacts.service.js";
+import { createDeferralsService } from "../modules/deferrals/deferrals.service.js";
+import { createEscalationService } from "../modules/escalation/escalation.service.js";
+import { createKbFeedback } from "../modules/kb/kb.feedback.js";
+import { createTicketToArticle } from "../modules/kb/kb.fromticket.js";
+import { createKbService } from "../modules/kb/kb.service.js";
+import { createNotificationsService } from "../modules/notifications/notifications.service.js";
+import { createReleasesService } from "../modules/releases/releases.service.js";
+import { createSitesService } from "../modules/sites/sites.service.js";
+import { createSlaService } from "../modules/sla/sla.service.js";
+import { createTicketsService } from "../modules/tickets/tickets.service.js";
+import { createUsersService } from "../modules/users/users.service.js";
+import { createVendorsService } from "../modules/vendors/vendors.service.js";
+import { type Clock, systemClock } from "../shared/clock.js";
+import { createLogger, type Logger } from "../shared/logger.js";
+
+/** Wires every service once, with explicit dependencies; the app and the CLI share it. */
+export function createContext(
+  config: Config,
+  database: DatabaseHandle,
+  clock: Clock = systemClock,
+  log: Logger = createLogger(config.logLevel),
+) {
+  const { db } = database;
+  const jobs: Jobs = database.pg
+    ? createPgBossJobs({ url: database.pg.url, schema: jobsSchema(database.pg.schema), log })
+    : createEmbeddedJobs({ db, clock, log });
+  const notifications = createNotificationsService({ db, clock, jobs });
+  const sites = createSitesService({ db, clock });
+  const vendors = createVendorsService({ db, clock });
+  const users = createUsersService({ db, clock, sites, vendors });
+  const auth = createAuthService({ db, clock, users, publicUrl: config.publicUrl });
+  const contacts = createContactsService({ clock });
+  const attachments = createAttachmentStore({ dataDir: config.dataDir, maxBytes: config.attachmentMaxBytes });
+  const categories = createCategoriesService({ db, clock });
+  const tickets = createTicketsService({
+    db,
+    clock,
+    sites,
+    users,
+    vendors,
+    contacts,
+    attachments,
+    categories,
+  });
+  categories.onRankChange((key, rank) => tickets.rerankPriority(key, rank));
+  const escalation = createEscalationService({
+    db,
+    clock,
+    publicUrl: config.publicUrl,
+    tickets,
+    categories,
+    sites,
+    users,
+    vendors,
+    notifications,
+  });
+  const releases = createReleasesService({ db, clock });
+  const deferrals = createDeferralsService({
+    db,
+    dialect: database.dialect,
+    clock,
+    jobs,
+    tickets,
+    releases,
+    notifications,
+    users,
+    sites,
+  });
+  const calendars = createCalendarsService({ db, clock, sites });
+  const sla = createSlaService({
+    db,
+    clock,
+    jobs,
+    sites,
+    users,
+    tickets,
+    calendars,
+    notifications,
+    categories,
+  });
+  const kb = createKbService({ db, clock, sites, dataDir: config.dataDir });
+  const kbFeedback = createKbFeedback({ db, clock, kb });
+  const ticketToArticle = createTicketToArticle({ db, clock, kb, tickets });
+  const chatbot = createChatbotService({ db, clock, kb, kbFeedback, tickets, sites });
+  return {
+    config,
+    database,
+    clock,
+    log,
+    jobs,
+    notifications,
+    sites,
+    vendors,
+    users,
+    auth,
+    contacts,
+    tickets,
+    categories,
+    escalation,
+    releases,
+    deferrals,
+    calendars,
+    sla,
+    kb,
+    kbFeedback,
+    ticketToArticle,
+    chatbot,
+  };
+}
+export type AppContext = ReturnType<typeof createContext>;
+
+/** pg-boss keeps its tables in a schema of its own beside ours. */
+export const jobsSchema = (schema: string) => (schema === "public" ? "pgboss" : `${schema}_jobs`);

@@ -1,0 +1,32 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Actor, Scope } from "../shared/actor.js";
+import { forbidden, unauthorized } from "../shared/errors.js";
+
+/** The Fastify instance with zod schemas on every route. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+declare module "fastify" {
+  interface FastifyRequest {
+    actor: Actor | null;
+    sessionId: string | null;
+  }
+}
+
+/** The signed-in actor, who must hold the scope (tokens carry some scopes, sessions all). */
+export function actorOf(req: FastifyRequest, scope: Scope): Actor {
+  const actor = req.actor;
+  if (!actor) throw unauthorized();
+  if (!actor.scopes.has(scope)) throw forbidden("auth.scope_missing", `This token lacks the ${scope} scope`);
+  return actor;
+}
+
+/** OpenAPI security requirement shared by authenticated routes. */
+export const secured: Array<Record<string, string[]>> = [{ session: [] }, { bearer: [] }];

@@ -1,0 +1,114 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^(postgres|postgresql):\/\//.test(v) || /^sqlite:/.test(v), {
+      message: "must start with postgres:// or sqlite:",
+    })
+    .optional(),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  LOG_LEVEL: z.enum(logLevels).default("info"),
+  SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(25 * 1024 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
+  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  SLA_SWEEP_SECONDS: z.coerce.number().min(0.1).max(300).default(5),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  database: { dialect: "sqlite"; file: string } | { dialect: "postgres"; url: string };
+  publicUrl: string;
+  logLevel: (typeof logLevels)[number];
+  sessionSecret: string;
+  attachmentMaxBytes: number;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  secureCookies: boolean;
+  slaSweepSeconds: number;
+};
+
+/** Raised when settings are invalid; the message is one line naming the variable. */
+export class ConfigError extends Error {}
+
+/** Reads and validates settings from environment variables; every one has a working default. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(pickEnv(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? "environment");
+    throw new ConfigError(`Invalid setting ${name}: ${issue?.message ?? "invalid value"}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
+  const database: Config["database"] =
+    e.DATABASE_URL && !e.DATABASE_URL.startsWith("sqlite:")
+      ? { dialect: "postgres", url: e.DATABASE_URL }
+      : { dialect: "sqlite", file: sqliteFile(e.DATABASE_URL, dataDir) };
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    database,
+    publicUrl,
+    logLevel: e.LOG_LEVEL,
+    sessionSecret: e.SESSION_SECRET ?? "",
+    attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    trustProxy: e.TRUST_PROXY === "true",
+    secureCookies: publicUrl.startsWith("https://"),
+    slaSweepSeconds: e.SLA_SWEEP_SECONDS,
+  };
+}
+
+function pickEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== "") out[key] = value;
+  }
+  return out;
+}
+
+function sqliteFile(url: string | undefined, dataDir: string): string {
+  if (!url) return path.join(dataDir, "tierdesk.sqlite");
+  const rest = url.slice("sqlite:".length).replace(/^\/\//, "");
+  return rest === ":memory:" ? rest : path.resolve(rest);
+}
+
+/**
+ * Makes sure the data folder exists and the session secret is known: a secret not given in
+ * the environment is generated once and kept in the data folder, so sessions survive restarts.
+ */
+export function prepareDataDir(config: Config): Config {
+  mkdirSync(config.dataDir, { recursive: true });
+  if (config.sessionSecret) return config;
+  const file = path.join(config.dataDir, "session-secret");
+  if (!existsSync(file)) {
+    writeFileSync(file, randomBytes(48).toString("base64url"), { mode: 0o600, flag: "wx" });
+    chmodSync(file, 0o600);
+  }
+  return { ...config, sessionSecret: readFileSync(file, "utf8").trim() };
+}

@@ -1,0 +1,427 @@
+import path from "node:path";
+import type { Db } from "../../db/database.js";
+import { isUniqueViolation } from "../../db/database.js";
+import { type Actor, isMember } from "../../shared/actor.js";
+import type { Clock } from "../../shared/clock.js";
+import { toIso, toIsoOrNull } from "../../shared/clock.js";
+import { conflict, forbidden, invalid, notFound } from "../../shared/errors.js";
+import { allowedActions } from "../../shared/policy.js";
+import type { SitesService } from "../sites/sites.service.js";
+import { createAssetStore } from "./kb.assets.js";
+import type { Section } from "./kb.markdown.js";
+import {
+  articlePolicy,
+  baseLang,
+  canEditKb,
+  canManageCollections,
+  describeShown,
+  type Reader,
+  resolveVariant,
+} from "./kb.policy.js";
+import { type ArticleRow, type CollectionRow, createKbRepository } from "./kb.repository.js";
+import { type ArticleChange, createRevisions } from "./kb.revisions.js";
+import type {
+  ArticleCreate,
+  ArticleStatus,
+  ArticleSummary,
+  ArticleUpdate,
+  ArticleView,
+  Audience,
+  CollectionInput,
+  CollectionUpdate,
+  CollectionView,
+  ListQuery,
+  ReadQuery,
+  Shown,
+} from "./kb.schemas.js";
+import { createKbSearch } from "./kb.search.js";
+import { createSynonymStore } from "./kb.synonyms.js";
+
+/** The knowledge base: collections, articles with revisions, translations and site variants, and search. */
+export function createKbService({
+  db,
+  clock,
+  sites,
+  dataDir,
+}: {
+  db: Db;
+  clock: Clock;
+  sites: SitesService;
+  dataDir: string;
+}) {
+  const repo = createKbRepository(db);
+  const assets = createAssetStore(path.join(dataDir, "kb-assets"));
+
+  const collectionView = (actor: Actor, c: CollectionRow): CollectionView => ({
+    id: c.id,
+    slug: c.slug,
+    name: c.name,
+    description: c.description,
+    position: c.position,
+    actions: canManageCollections(actor) ? ["update"] : [],
+  });
+
+  async function siteCode(id: number | null): Promise<string | null> {
+    return id === null ? null : ((await sites.codes([id])).get(id) ?? null);
+  }
+
+  async function summary(a: ArticleRow): Promise<ArticleSummary> {
+    return {
+      id: a.id,
+      familyId: a.parent_id ?? a.id,
+      parentId: a.parent_id,
+      collectionId: a.collection_id,
+      site: await siteCode(a.site_id),
+      language: a.language,
+      slug: a.slug,
+      title: a.title,
+      audiences: JSON.parse(a.audiences) as Audience[],
+      product: a.product,
+      versions: JSON.parse(a.versions) as string[],
+      status: a.status as ArticleStatus,
+      position: a.position,
+      revision: a.revision,
+      outOfDate: a.out_of_date === 1,
+      updatedAt: toIso(a.updated_at),
+      publishedAt: toIsoOrNull(a.published_at),
+    };
+  }
+
+  async function view(actor: Actor, a: ArticleRow, shown: Shown | null): Promise<ArticleView> {
+    const sections = JSON.parse(a.sections) as Section[];
+    return {
+      ...(await summary(a)),
+      body: a.body_md,
+      html: a.body_html,
+      sections: sections.map(({ anchor, heading, level }) => ({ anchor, heading, level })),
+      createdAt: toIso(a.created_at),
+      shown,
+      actions: allowedActions(articlePolicy, actor, a),
+    };
+  }
+
+  async function readable(actor: Actor, id: number): Promise<ArticleRow> {
+    const a = await repo.article(id);
+    if (!a || !articlePolicy.read(actor, a)) throw notFound("kb.article_not_found", "No such article");
+    return a;
+  }
+
+  /** The reader's site: the one asked for (where they belong, or any for editors), else their only site. */
+  async function readerOf(actor: Actor, q: { site?: string; lang?: string }): Promise<Reader> {
+    const language = q.lang ?? "en";
+    if (q.site) {
+      const { found } = await sites.resolveCodes([q.site]);
+      const site = found[0];
+      if (!site) throw notFound("site.not_found", `No site ${q.site}`);
+      if (!isMember(actor, site.id) && !canEditKb(actor))
+        throw forbidden(
+          "kb.site_forbidden",
+          "You read the knowledge base only as a member of your own sites",
+        );
+      return { siteId: site.id, language };
+    }
+    const mine = [...actor.roles.keys()];
+    return { siteId: mine.length === 1 ? (mine[0] as number) : null, language };
+  }
+
+  async function shownOf(
+    a: Pick<ArticleRow, "id" | "language" | "site_id" | "parent_id">,
+    step: number,
+  ): Promise<Shown> {
+    return describeShown(a, step, await siteCode(a.site_id));
+  }
+
+  const revisions = createRevisions({ repo, clock });
+  const { applyChange, insertArticle } = revisions;
+  const synonyms = createSynonymStore({ db, clock });
+  const search = createKbSearch({
+    clock,
+    repo,
+    readerOf,
+    siteCodes: (ids) => sites.codes(ids),
+    synonyms: synonyms.rules,
+  });
+
+  return {
+    async listCollections(actor: Actor): Promise<CollectionView[]> {
+      return (await repo.collections()).map((c) => collectionView(actor, c));
+    },
+
+    async createCollection(actor: Actor, input: CollectionInput): Promise<CollectionView> {
+      if (!canManageCollections(actor))
+        throw forbidden("kb.collections_forbidden", "Only hub admins manage collections");
+      const now = clock.now();
+      try {
+        const row = await repo.insertCollection({
+          slug: input.slug,
+          name: input.name,
+          description: input.description ?? null,
+          position: input.position ?? 0,
+          created_at: now,
+          updated_at: now,
+        });
+        return collectionView(actor, row);
+      } catch (e) {
+        if (isUniqueViolation(e)) throw conflict("kb.collection_exists", `A collection ${input.slug} exists`);
+        throw e;
+      }
+    },
+
+    async updateCollection(actor: Actor, id: number, patch: CollectionUpdate): Promise<CollectionView> {
+      if (!canManageCollections(actor))
+        throw forbidden("kb.collections_forbidden", "Only hub admins manage collections");
+      if (!(await repo.collection(id))) throw notFound("kb.collection_not_found", "No such collection");
+      await repo.updateCollection(id, {
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.description !== undefined ? { description: patch.description } : {}),
+        ...(patch.position !== undefined ? { position: patch.position } : {}),
+        updated_at: clock.now(),
+      });
+      return collectionView(actor, (await repo.collection(id)) as CollectionRow);
+    },
+
+    /** The collection with this slug, made if missing (imports, acting as the system). */
+    async ensureCollection(slug: string, name: string): Promise<CollectionRow> {
+      const found = await repo.collectionBySlug(slug);
+      if (found) return found;
+      const now = clock.now();
+      return repo.insertCollection({
+        slug,
+        name,
+        description: null,
+        position: 0,
+        created_at: now,
+        updated_at: now,
+      });
+    },
+
+    async listArticles(actor: Actor, q: ListQuery): Promise<ArticleSummary[]> {
+      const collection = q.collection ? await repo.collectionBySlug(q.collection) : undefined;
+      if (q.collection && !collection) return [];
+      const editor = canEditKb(actor);
+      if (!editor && q.status && q.status !== "published") return [];
+      const rows = await repo.list({
+        ...(collection ? { collectionId: collection.id } : {}),
+        ...(q.status ? { status: q.status } : editor ? {} : { statuses: ["published"] }),
+        ...(q.language ? { language: q.language } : {}),
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return Promise.all(rows.map(summary));
+    },
+
+    async createArticle(actor: Actor, input: ArticleCreate): Promise<ArticleView> {
+      if (!canEditKb(actor))
+        throw forbidden("kb.edit_forbidden", "Only agents, coordinators and hub admins write articles");
+      let collectionId = input.collectionId;
+      let siteId: number | null = null;
+      let basedOn: number | null = null;
+      if (input.parentId !== undefined) {
+        const parent = await repo.article(input.parentId);
+        if (!parent)
+          throw invalid("kb.parent_not_found", "The parent article does not exist", [
+            { field: "parentId", message: "unknown article" },
+          ]);
+        if (parent.parent_id !== null)
+          throw invalid("kb.parent_not_generic", "Translations and variants belong to a generic article", [
+            { field: "parentId", message: "not a generic article" },
+          ]);
+        if (input.site) {
+          const { found } = await sites.resolveCodes([input.site]);
+          if (!found[0])
+            throw invalid("site.not_found", `No site ${input.site}`, [
+              { field: "site", message: "unknown site" },
+            ]);
+          siteId = found[0].id;
+        }
+        const family = await repo.family(parent.id);
+        if (family.some((a) => a.site_id === siteId && baseLang(a.language) === baseLang(input.language)))
+          throw conflict("kb.variant_exists", "This article already has a text for that site and language");
+        collectionId = parent.collection_id;
+        basedOn = parent.revision;
+      } else if (input.site) {
+        throw invalid("kb.variant_needs_parent", "A site variant adapts a generic article: give parentId", [
+          { field: "parentId", message: "required with site" },
+        ]);
+      }
+      if (!(await repo.collection(collectionId)))
+        throw invalid("kb.collection_not_found", "No such collection", [
+          { field: "collectionId", message: "unknown collection" },
+        ]);
+      const row = await db.transaction().execute((tx) =>
+        insertArticle(tx, actor, {
+          collection_id: collectionId,
+          parent_id: input.parentId ?? null,
+          site_id: siteId,
+          language: input.language,
+          slug: slugify(input.title),
+          title: input.title,
+          body_md: input.body,
+          audiences: JSON.stringify(input.audiences),
+          product: input.product ?? null,
+          versions: JSON.stringify(input.versions),
+          status: input.status,
+          position: input.position ?? 0,
+          based_on_revision: basedOn,
+          source_key: null,
+          source_hash: null,
+        }),
+      );
+      return view(actor, row, null);
+    },
+
+    /** An article as a reader sees it: the variant or translation for their site and language, said so. */
+    async getArticle(actor: Actor, id: number, q: ReadQuery): Promise<ArticleView> {
+      const asked = await readable(actor, id);
+      if (q.exact === "true") return view(actor, asked, null);
+      const reader = await readerOf(actor, q);
+      const family = (await repo.family(asked.parent_id ?? asked.id)).filter((a) => a.status === "published");
+      const chosen = resolveVariant(family, reader);
+      if (!chosen) return view(actor, asked, null);
+      return view(actor, chosen.article, await shownOf(chosen.article, chosen.step));
+    },
+
+    async updateArticle(actor: Actor, id: number, patch: ArticleUpdate): Promise<ArticleView> {
+      const before = await readable(actor, id);
+      if (!articlePolicy.update(actor, before))
+        throw forbidden("kb.edit_forbidden", "Only agents, coordinators and hub admins write articles");
+      if (patch.collectionId !== undefined && !(await repo.collection(patch.collectionId)))
+        throw invalid("kb.collection_not_found", "No such collection", [
+          { field: "collectionId", message: "unknown collection" },
+        ]);
+      await db.transaction().execute(async (tx) => {
+        const current = (await repo.article(id, tx)) as ArticleRow;
+        if (patch.baseRevision !== undefined && patch.baseRevision !== current.revision)
+          throw conflict(
+            "kb.revision_conflict",
+            `The article changed since revision ${patch.baseRevision}; reload it`,
+          );
+        const change: ArticleChange = {
+          ...(patch.title !== undefined ? { title: patch.title } : {}),
+          ...(patch.body !== undefined ? { body_md: patch.body } : {}),
+          ...(patch.audiences !== undefined ? { audiences: JSON.stringify(patch.audiences) } : {}),
+          ...(patch.product !== undefined ? { product: patch.product } : {}),
+          ...(patch.versions !== undefined ? { versions: JSON.stringify(patch.versions) } : {}),
+          ...(patch.status !== undefined ? { status: patch.status } : {}),
+          ...(patch.collectionId !== undefined ? { collection_id: patch.collectionId } : {}),
+          ...(patch.position !== undefined ? { position: patch.position } : {}),
+        };
+        const changed = Object.entries(change).some(([k, v]) => current[k as keyof ArticleRow] !== v);
+        if (changed) await applyChange(tx, current, change, actor, patch.note ?? null);
+      });
+      return view(actor, (await repo.article(id)) as ArticleRow, null);
+    },
+
+    /** The generic article with its translations and variants (editors see every status). */
+    async family(actor: Actor, id: number): Promise<ArticleSummary[]> {
+      const a = await readable(actor, id);
+      const rows = (await repo.family(a.parent_id ?? a.id)).filter((r) => articlePolicy.read(actor, r));
+      return Promise.all(rows.map(summary));
+    },
+
+    async revisions(actor: Actor, id: number) {
+      await readable(actor, id);
+      return revisions.list(id);
+    },
+
+    async revision(actor: Actor, id: number, number: number) {
+      await readable(actor, id);
+      return revisions.one(id, number);
+    },
+
+    /** What changed between two revisions: a unified diff and the line changes. */
+    async diff(actor: Actor, id: number, from: number, to: number) {
+      await readable(actor, id);
+      return revisions.diff(id, from, to);
+    },
+
+    search: search.search,
+    click: search.click,
+    suggest: search.suggest,
+    /** the synonym rules search applies (GET|PUT /kb/synonyms) */
+    synonyms,
+
+    /** For the importer: keeps an image under its hash and gives its address; undefined if not an image. */
+    storeAsset: assets.store,
+    /** An imported image, for any signed-in reader. */
+    async readAsset(actor: Actor, name: string): Promise<{ bytes: Buffer; type: string }> {
+      if (!articlePolicy.read(actor, { status: "published" }))
+        throw notFound("kb.asset_not_found", "No such image");
+      const found = await assets.read(name);
+      if (!found) throw notFound("kb.asset_not_found", "No such image");
+      return found;
+    },
+
+    /** For the importer: the article imported from this source, if any. */
+    bySource: (key: string) => repo.articleBySource(key),
+    /** For the importer: adds a page as an empty draft so that links to it can be written first. */
+    async reserveImported(
+      actor: Actor,
+      key: string,
+      collectionId: number,
+      title: string,
+    ): Promise<ArticleRow> {
+      return db.transaction().execute(async (tx) => {
+        const now = clock.now();
+        return repo.insertArticle(tx, {
+          collection_id: collectionId,
+          parent_id: null,
+          site_id: null,
+          language: "en",
+          slug: slugify(title),
+          title,
+          body_md: "",
+          body_html: "",
+          sections: "[]",
+          audiences: "[]",
+          product: null,
+          versions: "[]",
+          status: "draft",
+          position: 0,
+          revision: 0,
+          based_on_revision: null,
+          out_of_date: 0,
+          source_key: key,
+          source_hash: null,
+          created_by: actor.userId || null,
+          updated_by: actor.userId || null,
+          created_at: now,
+          updated_at: now,
+          published_at: null,
+        });
+      });
+    },
+    /** For the importer: writes an imported page's new text as a revision. */
+    async writeImported(
+      actor: Actor,
+      id: number,
+      change: ArticleChange & { language?: string },
+      note: string,
+    ): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        const current = (await repo.article(id, tx)) as ArticleRow;
+        const { language, ...rest } = change;
+        if (language && language !== current.language) await repo.updateArticle(tx, id, { language });
+        await applyChange(tx, { ...current, ...(language ? { language } : {}) }, rest, actor, note);
+      });
+    },
+    /** For the importer: moves a page in its collection's order without a new revision. */
+    async reposition(id: number, position: number): Promise<void> {
+      await repo.updateArticle(db, id, { position });
+    },
+  };
+}
+export type KbService = ReturnType<typeof createKbService>;
+
+/** A URL-friendly name from a title. */
+export function slugify(title: string): string {
+  return (
+    title
+      .normalize("NFD")
+      .replace(/\p{M}/gu, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(0, 100) || "article"
+  );
+}

@@ -1,0 +1,110 @@
+import type { Db } from "../../db/database.js";
+import { isUniqueViolation } from "../../db/database.js";
+import type { Actor } from "../../shared/actor.js";
+import type { Clock } from "../../shared/clock.js";
+import { toIso } from "../../shared/clock.js";
+import { conflict, forbidden, notFound } from "../../shared/errors.js";
+import { allowedActions, authorize, authorizeVisible } from "../../shared/policy.js";
+import { canCreateSite, sitePolicy, visibleSiteIds } from "./sites.policy.js";
+import { createSitesRepository, type SiteRow } from "./sites.repository.js";
+import type { SiteInput, SiteUpdate, SiteView } from "./sites.schemas.js";
+
+export type SiteRecord = { id: number; code: string; name: string; timeZone: string; product: string };
+
+/** Sites: the countries or implementations the hub serves. */
+export function createSitesService({ db, clock }: { db: Db; clock: Clock }) {
+  const repo = createSitesRepository(db);
+
+  const view = (actor: Actor, row: SiteRow): SiteView => ({
+    code: row.code,
+    name: row.name,
+    country: row.country,
+    product: row.product,
+    productVersion: row.product_version,
+    timeZone: row.time_zone,
+    languages: JSON.parse(row.languages) as string[],
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+    actions: allowedActions(sitePolicy, actor, row),
+  });
+
+  async function visibleByCode(actor: Actor, code: string): Promise<SiteRow> {
+    const row = await repo.findByCode(code);
+    if (!row) throw notFound("site.not_found", `No site ${code}`);
+    authorizeVisible(actor, sitePolicy.read, row, "site.not_found");
+    return row;
+  }
+
+  return {
+    async list(actor: Actor): Promise<SiteView[]> {
+      return (await repo.list(visibleSiteIds(actor))).map((r) => view(actor, r));
+    },
+    async get(actor: Actor, code: string): Promise<SiteView> {
+      return view(actor, await visibleByCode(actor, code));
+    },
+    async create(actor: Actor, input: SiteInput): Promise<SiteView> {
+      if (!canCreateSite(actor)) throw forbidden();
+      const now = clock.now();
+      try {
+        const row = await repo.insert({
+          code: input.code,
+          name: input.name,
+          country: input.country,
+          product: input.product,
+          product_version: input.productVersion ?? null,
+          time_zone: input.timeZone,
+          languages: JSON.stringify(input.languages),
+          created_at: now,
+          updated_at: now,
+        });
+        return view(actor, row);
+      } catch (e) {
+        if (isUniqueViolation(e)) {
+          throw conflict("site.code_taken", `A site with code ${input.code} exists`, [
+            { field: "code", message: "already in use" },
+          ]);
+        }
+        throw e;
+      }
+    },
+    async update(actor: Actor, code: string, patch: SiteUpdate): Promise<SiteView> {
+      const row = await visibleByCode(actor, code);
+      authorize(actor, sitePolicy.update, row);
+      const updated = await repo.update(row.id, {
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.country !== undefined ? { country: patch.country } : {}),
+        ...(patch.product !== undefined ? { product: patch.product } : {}),
+        ...(patch.productVersion !== undefined ? { product_version: patch.productVersion } : {}),
+        ...(patch.timeZone !== undefined ? { time_zone: patch.timeZone } : {}),
+        ...(patch.languages !== undefined ? { languages: JSON.stringify(patch.languages) } : {}),
+        updated_at: clock.now(),
+      });
+      return view(actor, updated);
+    },
+    /** Resolves site codes to records, for other modules; unknown codes are returned separately. */
+    async resolveCodes(codes: string[]): Promise<{ found: SiteRecord[]; missing: string[] }> {
+      const rows = await repo.findByCodes([...new Set(codes)]);
+      const found = rows.map((r) => ({
+        id: r.id,
+        code: r.code,
+        name: r.name,
+        timeZone: r.time_zone,
+        product: r.product,
+      }));
+      return { found, missing: codes.filter((c) => !rows.some((r) => r.code === c)) };
+    },
+    /** Site codes by id, for showing tickets. */
+    async codes(ids: number[]): Promise<Map<number, string>> {
+      const unique = [...new Set(ids)];
+      if (!unique.length) return new Map();
+      const rows = await db.selectFrom("sites").select(["id", "code"]).where("id", "in", unique).execute();
+      return new Map(rows.map((r) => [r.id, r.code]));
+    },
+    /** A site by id; `exec` lets callers read inside their own transaction. */
+    async byId(id: number, exec: Db = db): Promise<SiteRecord | undefined> {
+      const r = await exec.selectFrom("sites").selectAll().where("id", "=", id).executeTakeFirst();
+      return r && { id: r.id, code: r.code, name: r.name, timeZone: r.time_zone, product: r.product };
+    },
+  };
+}
+export type SitesService = ReturnType<typeof createSitesService>;

@@ -1,0 +1,28 @@
+import { AppError, conflict, invalid, notFound } from "../../shared/errors.js";
+
+export const ticketNotFound = () => notFound("ticket.not_found", "No such ticket");
+export const versionConflict = (current: number) =>
+  conflict(
+    "ticket.version_conflict",
+    `The ticket changed meanwhile (now at version ${current}); reload and try again`,
+    [{ field: "expectedVersion", message: `current version is ${current}` }],
+  );
+export const invalidTransition = (from: string, to: string) =>
+  invalid("ticket.invalid_status_transition", `A ticket cannot go from ${from} to ${to}`, [
+    { field: "status", message: `not allowed from ${from}` },
+  ]);
+export const deferralOnly = () =>
+  invalid(
+    "ticket.status_requires_deferral",
+    "A ticket is deferred through a deferral proposal and its approval",
+    [{ field: "status", message: "use the deferral workflow" }],
+  );
+export const ticketClosed = () =>
+  conflict("ticket.closed", "This ticket is closed; reopen it or open a new one");
+export const assigneeNotEligible = () =>
+  invalid(
+    "ticket.assignee_not_eligible",
+    "The assignee must work this ticket's site (or its vendor team at Level 3)",
+    [{ field: "assigneeId", message: "not eligible" }],
+  );
+export const attachmentNotFound = () => new AppError(404, "attachment.not_found", "No such attachment");

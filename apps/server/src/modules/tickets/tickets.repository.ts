@@ -1,0 +1,345 @@
+import { type ExpressionBuilder, type Insertable, type Selectable, sql } from "kysely";
+import { type Db, isPostgres } from "../../db/database.js";
+import { FOLD_FROM, FOLD_TO } from "../../db/migrations/0008_ticket_search.js";
+import type { Database, TicketsTable } from "../../db/schema.js";
+import { containsText, escapeLike } from "../../shared/text.js";
+import type { TicketScope } from "./tickets.policy.js";
+
+export type TicketRow = Selectable<TicketsTable> & { requester_user_id: number | null };
+export type EventInput = {
+  type: string;
+  actorUserId: number | null;
+  before?: object | null;
+  after?: object | null;
+};
+
+export type TicketFilter = {
+  siteIds?: number[];
+  statuses?: string[];
+  tiers?: number[];
+  priorities?: string[];
+  categories?: string[];
+  assignee?: number | "none";
+  contactId?: number;
+  q?: string;
+};
+/** Keyset sort; `sla_due_at` is ascending only, with tickets that have no running clock last. */
+export type TicketSort = {
+  column: "created_at" | "updated_at" | "priority_rank" | "sla_due_at";
+  desc: boolean;
+};
+
+/** The read policy as SQL: the same rule as ticketPolicy.read, for lists. */
+function visibleTo(scope: TicketScope) {
+  return (eb: ExpressionBuilder<Database, "tickets">) => {
+    const ors = [];
+    if (scope.staffSiteIds.length) ors.push(eb("tickets.site_id", "in", scope.staffSiteIds));
+    if (scope.requesterSiteIds.length) {
+      ors.push(
+        eb.and([
+          eb("tickets.site_id", "in", scope.requesterSiteIds),
+          eb(
+            "tickets.contact_id",
+            "in",
+            eb.selectFrom("contacts").select("contacts.id").where("contacts.user_id", "=", scope.userId),
+          ),
+        ]),
+      );
+    }
+    if (scope.vendorTeamIds.length) {
+      ors.push(eb.and([eb("tickets.tier", "=", 3), eb("tickets.vendor_team_id", "in", scope.vendorTeamIds)]));
+    }
+    return ors.length ? eb.or(ors) : eb.lit(false);
+  };
+}
+
+const FOLD = new Map([...FOLD_FROM].map((c, i) => [c, FOLD_TO[i] as string]));
+/** The user's text folded as migration 0008's PostgreSQL index folds subjects. */
+const foldText = (text: string) => [...text.toLowerCase()].map((c) => FOLD.get(c) ?? c).join("");
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+const NOT_WORD = /[^\p{L}\p{N}\p{M}\s]/u;
+
+/**
+ * The FTS5 query for the user's text: its words as one phrase whose last word is a prefix
+ * ("records pa" finds "Slow search on the records page"). Only letters, digits and marks reach the
+ * query, so quotes, `*`, parentheses, NEAR, AND/OR/NOT cannot act as FTS syntax. Null when the text
+ * has no word at all.
+ */
+export function ftsQuery(text: string): string | null {
+  const words = text.match(WORD);
+  return words ? `"${words.join(" ")}"*` : null;
+}
+
+/**
+ * Whether a subject matches the search text. PostgreSQL: a case- and accent-insensitive substring
+ * (LIKE with wildcards escaped) on the trigram-indexed `search_subject` column (migration 0008, not in
+ * the Kysely types: it exists on PostgreSQL only). SQLite: the FTS5 index
+ * (whole words, the last one as a prefix, accents ignored); when the text holds anything but words
+ * and spaces (`100%`, `field_name`, `C:\reports`), the matches must also contain it literally, so
+ * punctuation keeps its old exact meaning; text with no word at all falls back to the scan.
+ */
+function subjectMatches(text: string, pg: boolean) {
+  if (pg) {
+    return sql<boolean>`tickets.search_subject like ${`%${escapeLike(foldText(text))}%`} escape '\\'`;
+  }
+  const match = ftsQuery(text);
+  if (match === null) return containsText("tickets.subject", text);
+  const fts = sql<boolean>`tickets.id in (select rowid from tickets_fts where tickets_fts match ${match})`;
+  return NOT_WORD.test(text) ? sql<boolean>`(${fts} and ${containsText("tickets.subject", text)})` : fts;
+}
+
+/** SQL for tickets and everything hanging off them. Lists are always scoped to what the actor may read. */
+export function createTicketsRepository(db: Db) {
+  const withRequester = (exec: Db) =>
+    exec
+      .selectFrom("tickets")
+      .innerJoin("contacts", "contacts.id", "tickets.contact_id")
+      .selectAll("tickets")
+      .select("contacts.user_id as requester_user_id");
+
+  return {
+    findByKey: (key: string, exec: Db = db): Promise<TicketRow | undefined> =>
+      withRequester(exec).where("tickets.key", "=", key).executeTakeFirst(),
+
+    findById: (id: number, exec: Db = db): Promise<TicketRow | undefined> =>
+      withRequester(exec).where("tickets.id", "=", id).executeTakeFirst(),
+
+    findByRequestKey: (userId: number, requestKey: string): Promise<TicketRow | undefined> =>
+      withRequester(db)
+        .where("tickets.created_by", "=", userId)
+        .where("tickets.create_request_key", "=", requestKey)
+        .executeTakeFirst(),
+
+    /** One page of visible tickets, keyset-paginated on (sort column, id). */
+    list(
+      scope: TicketScope,
+      f: TicketFilter,
+      sort: TicketSort,
+      after: [number | null, number] | null,
+      limit: number,
+    ) {
+      let q = withRequester(db).where(visibleTo(scope));
+      if (f.siteIds) q = q.where("tickets.site_id", "in", f.siteIds.length ? f.siteIds : [-1]);
+      if (f.statuses) q = q.where("tickets.status", "in", f.statuses);
+      if (f.tiers) q = q.where("tickets.tier", "in", f.tiers);
+      if (f.priorities) q = q.where("tickets.priority", "in", f.priorities);
+      if (f.categories) q = q.where("tickets.category", "in", f.categories);
+      if (f.assignee === "none") q = q.where("tickets.assignee_id", "is", null);
+      else if (f.assignee !== undefined) q = q.where("tickets.assignee_id", "=", f.assignee);
+      if (f.contactId !== undefined) q = q.where("tickets.contact_id", "=", f.contactId);
+      if (f.q) {
+        const text = f.q;
+        const pg = isPostgres(db);
+        q = q.where((eb) => eb.or([subjectMatches(text, pg), eb("tickets.key", "=", text.toUpperCase())]));
+      }
+      const col = `tickets.${sort.column}` as const;
+      if (sort.column === "sla_due_at") {
+        if (after) {
+          const [v, id] = after;
+          q = q.where((eb) =>
+            v === null
+              ? eb.and([eb(col, "is", null), eb("tickets.id", ">", id)])
+              : eb.or([
+                  eb(col, ">", v),
+                  eb.and([eb(col, "=", v), eb("tickets.id", ">", id)]),
+                  eb(col, "is", null),
+                ]),
+          );
+        }
+        return q
+          .orderBy(sql`${sql.ref(col)} asc nulls last`)
+          .orderBy("tickets.id", "asc")
+          .limit(limit)
+          .execute();
+      }
+      if (after) {
+        const [v, id] = after;
+        const cmp = sort.desc ? "<" : ">";
+        q = q.where((eb) => eb.or([eb(col, cmp, v), eb.and([eb(col, "=", v), eb("tickets.id", cmp, id)])]));
+      }
+      const dir = sort.desc ? "desc" : "asc";
+      return q.orderBy(col, dir).orderBy("tickets.id", dir).limit(limit).execute();
+    },
+
+    /** Takes the site's next ticket number; the row lock makes it unique under concurrent creation. */
+    async nextNumber(tx: Db, siteId: number): Promise<number> {
+      const row = await tx
+        .updateTable("site_counters")
+        .set((eb) => ({ last_number: eb("last_number", "+", 1) }))
+        .where("site_id", "=", siteId)
+        .returning("last_number")
+        .executeTakeFirstOrThrow();
+      return row.last_number;
+    },
+
+    insertTicket: (tx: Db, row: Insertable<TicketsTable>) =>
+      tx.insertInto("tickets").values(row).returning("id").executeTakeFirstOrThrow(),
+
+    /** Applies a change if the ticket is still at the version the caller read; false if not. */
+    async update(
+      tx: Db,
+      id: number,
+      version: number,
+      patch: Partial<Selectable<TicketsTable>>,
+    ): Promise<boolean> {
+      const res = await tx
+        .updateTable("tickets")
+        .set({ ...patch, version: version + 1 })
+        .where("id", "=", id)
+        .where("version", "=", version)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
+    },
+
+    /** Writes system-computed fields (the SLA summary) without touching the version people edit against. */
+    setSummary: (tx: Db, id: number, summary: { sla_due_at?: number | null; sla_state?: string | null }) =>
+      tx.updateTable("tickets").set(summary).where("id", "=", id).execute(),
+
+    /**
+     * The same for many tickets: one UPDATE ... FROM (VALUES ...) per 1,000 tickets on either database
+     * (SQLite has it since 3.33; PostgreSQL needs the values' types spelled out).
+     */
+    async setSummaries(
+      tx: Db,
+      rows: Array<{ ticketId: number; sla_due_at: number | null; sla_state: string | null }>,
+    ): Promise<void> {
+      const pg = isPostgres(tx);
+      for (let i = 0; i < rows.length; i += 1000) {
+        const values = rows
+          .slice(i, i + 1000)
+          .map((r) =>
+            pg
+              ? sql`(${r.ticketId}::integer, ${r.sla_due_at}::bigint, ${r.sla_state}::text)`
+              : sql`(${r.ticketId}, ${r.sla_due_at}, ${r.sla_state})`,
+          );
+        const v = pg
+          ? sql`(values ${sql.join(values)}) as v(id, due, state)`
+          : sql`(select column1 as id, column2 as due, column3 as state from (values ${sql.join(values)})) as v`;
+        await sql`update tickets set sla_due_at = v.due, sla_state = v.state from ${v} where tickets.id = v.id`.execute(
+          tx,
+        );
+      }
+    },
+
+    async addEvents(tx: Db, ticketId: number, events: EventInput[], at: number): Promise<void> {
+      if (!events.length) return;
+      await tx
+        .insertInto("ticket_events")
+        .values(
+          events.map((e) => ({
+            ticket_id: ticketId,
+            type: e.type,
+            actor_user_id: e.actorUserId,
+            before: e.before ? JSON.stringify(e.before) : null,
+            after: e.after ? JSON.stringify(e.after) : null,
+            created_at: at,
+          })),
+        )
+        .execute();
+    },
+
+    insertMessage: (
+      tx: Db,
+      row: {
+        ticket_id: number;
+        kind: string;
+        author_user_id: number | null;
+        author_contact_id: number | null;
+        body: string;
+        channel: string;
+        created_at: number;
+      },
+    ) => tx.insertInto("ticket_messages").values(row).returning("id").executeTakeFirstOrThrow(),
+
+    messages(ticketId: number, includeInternal: boolean, afterId: number, limit: number) {
+      let q = db
+        .selectFrom("ticket_messages")
+        .selectAll()
+        .where("ticket_id", "=", ticketId)
+        .where("id", ">", afterId);
+      if (!includeInternal) q = q.where("kind", "=", "reply");
+      return q.orderBy("id").limit(limit).execute();
+    },
+
+    attachments(ticketId: number, includeInternal: boolean) {
+      let q = db.selectFrom("attachments").selectAll().where("ticket_id", "=", ticketId);
+      if (!includeInternal) q = q.where("visibility", "=", "public");
+      return q.orderBy("id").execute();
+    },
+
+    attachment: (ticketId: number, id: number) =>
+      db
+        .selectFrom("attachments")
+        .selectAll()
+        .where("ticket_id", "=", ticketId)
+        .where("id", "=", id)
+        .executeTakeFirst(),
+
+    insertAttachment: (
+      tx: Db,
+      row: {
+        ticket_id: number;
+        filename: string;
+        content_type: string;
+        size: number;
+        sha256: string;
+        visibility: string;
+        uploaded_by_user_id: number | null;
+        created_at: number;
+      },
+    ) =>
+      tx
+        .insertInto("attachments")
+        .values({ ...row, message_id: null })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+
+    /** Links loose attachments of this ticket to a message; returns how many were linked. */
+    async linkAttachments(tx: Db, ticketId: number, ids: number[], messageId: number, visibility: string) {
+      if (!ids.length) return 0;
+      const res = await tx
+        .updateTable("attachments")
+        .set({ message_id: messageId, visibility })
+        .where("ticket_id", "=", ticketId)
+        .where("id", "in", ids)
+        .where("message_id", "is", null)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows);
+    },
+
+    events: (ticketId: number, afterId: number, limit: number) =>
+      db
+        .selectFrom("ticket_events")
+        .selectAll()
+        .where("ticket_id", "=", ticketId)
+        .where("id", ">", afterId)
+        .orderBy("id")
+        .limit(limit)
+        .execute(),
+
+    tierSegments: (ticketId: number) =>
+      db.selectFrom("tier_segments").selectAll().where("ticket_id", "=", ticketId).orderBy("id").execute(),
+
+    /** Closes the open tier segment and opens one at the new tier. */
+    async moveTier(
+      tx: Db,
+      ticketId: number,
+      tier: number,
+      at: number,
+      by: number | null,
+      reason: string | null,
+    ) {
+      await tx
+        .updateTable("tier_segments")
+        .set({ left_at: at })
+        .where("ticket_id", "=", ticketId)
+        .where("left_at", "is", null)
+        .execute();
+      await tx
+        .insertInto("tier_segments")
+        .values({ ticket_id: ticketId, tier, entered_at: at, left_at: null, entered_by: by, reason })
+        .execute();
+    },
+  };
+}
+export type TicketsRepository = ReturnType<typeof createTicketsRepository>;

@@ -1,0 +1,137 @@
+import type { Actor } from "../../shared/actor.js";
+import { actorUserId } from "../../shared/actor.js";
+import { toIso } from "../../shared/clock.js";
+import { invalid } from "../../shared/errors.js";
+import { authorize } from "../../shared/policy.js";
+import { RetryableConflict, subjectOf, type TicketsCore } from "./tickets.core.js";
+import { ticketClosed } from "./tickets.errors.js";
+import { ticketPolicy } from "./tickets.policy.js";
+import type { EventInput, TicketRow } from "./tickets.repository.js";
+import type { MessageCreate, MessageView, Status } from "./tickets.schemas.js";
+import { assertTransition, statusTimes } from "./tickets.status.js";
+
+/** The thread of a ticket: public replies, internal notes and the audit trail. */
+export function createTicketThread(core: TicketsCore) {
+  const { db, clock, repo, users, contacts, notify, visible, retrying, attachmentView } = core;
+  return {
+    /** Adds a public reply or an internal note, linking uploaded attachments and moving the status on. */
+    async addMessage(actor: Actor, key: string, input: MessageCreate): Promise<MessageView> {
+      const messageId = await retrying(async () => {
+        const t = await visible(actor, key);
+        const subj = subjectOf(t);
+        authorize(actor, input.kind === "note" ? ticketPolicy.note : ticketPolicy.reply, subj);
+        if (t.status === "closed") throw ticketClosed();
+        const staff = ticketPolicy.update(actor, subj) || ticketPolicy.note(actor, subj);
+        const fromRequester = !staff;
+        let status = t.status as Status;
+        if (input.status) {
+          authorize(actor, ticketPolicy.changeStatus, subj);
+          assertTransition(status, input.status);
+          status = input.status;
+        } else if (input.kind === "reply") {
+          if (fromRequester && ["pending-requester", "resolved"].includes(status)) status = "open";
+          if (!fromRequester && status === "new") status = "open";
+        }
+        const now = clock.now();
+        const set: Partial<TicketRow> = { updated_at: now };
+        if (status !== t.status) Object.assign(set, { status }, statusTimes(status, now, t));
+        if (!fromRequester && input.kind === "reply" && t.first_response_at === null)
+          set.first_response_at = now;
+        return db.transaction().execute(async (tx) => {
+          if (!(await repo.update(tx, t.id, t.version, set))) throw new RetryableConflict();
+          const { id } = await repo.insertMessage(tx, {
+            ticket_id: t.id,
+            kind: input.kind,
+            author_user_id: actorUserId(actor),
+            author_contact_id: fromRequester ? t.contact_id : null,
+            body: input.body,
+            channel: actor.via === "token" ? "api" : "web",
+            created_at: now,
+          });
+          const ids = [...new Set(input.attachmentIds)];
+          const linked = await repo.linkAttachments(
+            tx,
+            t.id,
+            ids,
+            id,
+            input.kind === "note" ? "internal" : "public",
+          );
+          if (linked !== ids.length) {
+            throw invalid(
+              "message.attachment_invalid",
+              "Some attachments are not loose uploads of this ticket",
+              [{ field: "attachmentIds", message: "unknown or already used" }],
+            );
+          }
+          const events: EventInput[] = [
+            {
+              type: input.kind === "note" ? "note.added" : "reply.added",
+              actorUserId: actorUserId(actor),
+              after: { messageId: id, attachments: ids },
+            },
+          ];
+          if (status !== t.status) {
+            events.push({
+              type: "ticket.updated",
+              actorUserId: actorUserId(actor),
+              before: { status: t.status },
+              after: { status },
+            });
+          }
+          await repo.addEvents(tx, t.id, events, now);
+          await notify(tx, key, t, { type: "message", kind: input.kind, fromRequester }, now);
+          return id;
+        });
+      });
+      const page = await this.messages(actor, key, { afterId: messageId - 1, limit: 1 });
+      return page.items[0] as MessageView;
+    },
+
+    async messages(actor: Actor, key: string, page: { afterId: number; limit: number }) {
+      const t = await visible(actor, key);
+      const internal = ticketPolicy.readInternal(actor, subjectOf(t));
+      const rows = await repo.messages(t.id, internal, page.afterId, page.limit + 1);
+      const items = rows.slice(0, page.limit);
+      const [names, files] = await Promise.all([
+        users.names(items.flatMap((m) => (m.author_user_id ? [m.author_user_id] : []))),
+        repo.attachments(t.id, internal),
+      ]);
+      const contact = (await contacts.byIds(db, [t.contact_id])).get(t.contact_id);
+      const views: MessageView[] = items.map((m) => ({
+        id: m.id,
+        kind: m.kind as MessageView["kind"],
+        author: m.author_contact_id
+          ? { type: "contact", id: m.author_contact_id, name: contact?.name ?? contact?.email ?? null }
+          : m.author_user_id
+            ? { type: "user", id: m.author_user_id, name: names.get(m.author_user_id) ?? null }
+            : null,
+        body: m.body,
+        channel: m.channel,
+        createdAt: toIso(m.created_at),
+        attachments: files.filter((f) => f.message_id === m.id).map((f) => attachmentView(key, f)),
+      }));
+      const last = items[items.length - 1];
+      return { items: views, nextCursor: rows.length > page.limit && last ? String(last.id) : null };
+    },
+
+    async events(actor: Actor, key: string, page: { afterId: number; limit: number }) {
+      const t = await visible(actor, key);
+      authorize(actor, ticketPolicy.readInternal, subjectOf(t));
+      const rows = await repo.events(t.id, page.afterId, page.limit + 1);
+      const items = rows.slice(0, page.limit);
+      const names = await users.names(items.flatMap((e) => (e.actor_user_id ? [e.actor_user_id] : [])));
+      const last = items[items.length - 1];
+      return {
+        items: items.map((e) => ({
+          id: e.id,
+          type: e.type,
+          actor: e.actor_user_id ? { id: e.actor_user_id, name: names.get(e.actor_user_id) ?? "" } : null,
+          before: e.before ? (JSON.parse(e.before) as Record<string, unknown>) : null,
+          after: e.after ? (JSON.parse(e.after) as Record<string, unknown>) : null,
+          createdAt: toIso(e.created_at),
+        })),
+        nextCursor: rows.length > page.limit && last ? String(last.id) : null,
+      };
+    },
+  };
+}
