@@ -14,6 +14,7 @@ import { createEscalationService } from "../modules/escalation/escalation.servic
 import { createKbFeedback } from "../modules/kb/kb.feedback.js";
 import { createTicketToArticle } from "../modules/kb/kb.fromticket.js";
 import { createKbService } from "../modules/kb/kb.service.js";
+import { createChannelRegistry } from "../modules/notifications/notifications.channels.js";
 import { createNotificationsService } from "../modules/notifications/notifications.service.js";
 import { createReleasesService } from "../modules/releases/releases.service.js";
 import { createSitesService } from "../modules/sites/sites.service.js";
@@ -35,6 +36,7 @@ export function createContext(
   const jobs: Jobs = database.pg
     ? createPgBossJobs({ url: database.pg.url, schema: jobsSchema(database.pg.schema), log })
     : createEmbeddedJobs({ db, clock, log });
+  const outbound = createChannelRegistry();
   const notifications = createNotificationsService({ db, clock, jobs });
   const sites = createSitesService({ db, clock });
   const vendors = createVendorsService({ db, clock });
@@ -99,6 +101,7 @@ export function createContext(
     clock,
     log,
     jobs,
+    outbound,
     notifications,
     sites,
     vendors,

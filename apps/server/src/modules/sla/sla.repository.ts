@@ -120,6 +120,17 @@ export function createSlaRepository(db: Db) {
         .orderBy("tickets.id")
         .limit(limit)
         .execute(),
+    /** The running and paused clocks of some tickets, read again inside the transaction that rewrites them. */
+    openClocksOf: (tx: Db, ticketIds: number[]) =>
+      tx
+        .selectFrom("tickets")
+        .innerJoin("ticket_sla_clocks", "ticket_sla_clocks.ticket_id", "tickets.id")
+        .selectAll("ticket_sla_clocks")
+        .select(["tickets.priority", "tickets.tier"])
+        .where("tickets.id", "in", ticketIds)
+        .where("ticket_sla_clocks.state", "in", ["running", "paused"])
+        .orderBy("tickets.id")
+        .execute(),
   };
 }
 export type SlaRepository = ReturnType<typeof createSlaRepository>;

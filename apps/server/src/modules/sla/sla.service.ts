@@ -133,6 +133,7 @@ export function createSlaService(deps: Deps) {
     const field = breach ? "breached_at" : "warned_at";
     const at = (breach ? c.due_at : c.warn_at) ?? now;
     return db.transaction().execute(async (tx) => {
+      await tickets.lockRows(tx, [c.ticket_id]);
       if (!(await repo.mark(tx, c, field, at))) return false;
       const t = await tickets.rowById(c.ticket_id, tx);
       if (!t) return true;
@@ -179,20 +180,25 @@ export function createSlaService(deps: Deps) {
       const lastTicket = page[page.length - 1]?.ticket_id ?? after;
       const batch = page.length === RECOMPUTE_BATCH ? page.filter((c) => c.ticket_id !== lastTicket) : page;
       const rows = batch.length ? batch : page;
-      const now = clock.now();
-      const updated = rows.map(({ priority, tier, ...c }) => {
-        const p = policyFor(priority, tier);
-        const target = p?.[TARGET_COLUMN[c.kind as ClockKind]] ?? c.target_minutes;
-        return retarget(recalendar(c, cal, cal, now), cal, now, target, p?.warn_percent ?? c.warn_percent);
-      });
-      const byTicket = new Map<number, ClockRow[]>();
-      for (const c of updated) byTicket.set(c.ticket_id, [...(byTicket.get(c.ticket_id) ?? []), c]);
-      await db.transaction().execute(async (tx) => {
-        await repo.saveClocks(tx, updated);
+      const ids = [...new Set(rows.map((c) => c.ticket_id))];
+      // Ticket locks first, then the clocks read again under them: a reply or status change committed
+      // since the page was read is not overwritten, and writers never wait on each other in a circle.
+      const updated = await db.transaction().execute(async (tx) => {
+        await tickets.lockRows(tx, ids);
+        const now = clock.now();
+        const fresh = (await repo.openClocksOf(tx, ids)).map(({ priority, tier, ...c }) => {
+          const p = policyFor(priority, tier);
+          const target = p?.[TARGET_COLUMN[c.kind as ClockKind]] ?? c.target_minutes;
+          return retarget(recalendar(c, cal, cal, now), cal, now, target, p?.warn_percent ?? c.warn_percent);
+        });
+        const byTicket = new Map<number, ClockRow[]>();
+        for (const c of fresh) byTicket.set(c.ticket_id, [...(byTicket.get(c.ticket_id) ?? []), c]);
+        if (fresh.length) await repo.saveClocks(tx, fresh);
         await tickets.recordSlaSummaries(
           tx,
           [...byTicket].map(([ticketId, clocks]) => ({ ticketId, ...summarize(clocks) })),
         );
+        return fresh;
       });
       count += updated.length;
       after = rows[rows.length - 1]?.ticket_id ?? after;

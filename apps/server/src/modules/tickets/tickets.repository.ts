@@ -199,6 +199,26 @@ export function createTicketsRepository(db: Db) {
      * The same for many tickets: one UPDATE ... FROM (VALUES ...) per 1,000 tickets on either database
      * (SQLite has it since 3.33; PostgreSQL needs the values' types spelled out).
      */
+    /**
+     * Takes the row locks of tickets in id order (PostgreSQL; SQLite writes one at a time anyway). Anything
+     * that writes a ticket's SLA clocks or events takes its ticket's lock first, as a ticket update does,
+     * so two writers never hold them in opposite orders.
+     */
+    async lockRows(tx: Db, ids: number[]): Promise<void> {
+      if (!ids.length || !isPostgres(tx)) return;
+      await tx
+        .selectFrom("tickets")
+        .select("id")
+        .where(
+          "id",
+          "in",
+          [...new Set(ids)].sort((a, b) => a - b),
+        )
+        .orderBy("id")
+        .forUpdate()
+        .execute();
+    },
+
     async setSummaries(
       tx: Db,
       rows: Array<{ ticketId: number; sla_due_at: number | null; sla_state: string | null }>,

@@ -296,6 +296,9 @@ export function createTicketsService(deps: Deps) {
     /** A ticket row by id for system work (SLA sweeps, jobs) that acts on no one's behalf. */
     rowById: (id: number, exec: Db = db) => repo.findById(id, exec),
 
+    /** Locks tickets' rows for a transaction that then writes their clocks or events (see lockRows). */
+    lockRows: (tx: Db, ids: number[]) => repo.lockRows(tx, ids),
+
     /** Writes the SLA summaries of many tickets at once (after a calendar or policy change). */
     recordSlaSummaries: (
       tx: Db,
