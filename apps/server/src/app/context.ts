@@ -24,6 +24,7 @@ import { createUsersService } from "../modules/users/users.service.js";
 import { createVendorsService } from "../modules/vendors/vendors.service.js";
 import { type Clock, systemClock } from "../shared/clock.js";
 import { createLogger, type Logger } from "../shared/logger.js";
+import { createSecretBox } from "../shared/secrets.js";
 
 /** Wires every service once, with explicit dependencies; the app and the CLI share it. */
 export function createContext(
@@ -37,6 +38,7 @@ export function createContext(
     ? createPgBossJobs({ url: database.pg.url, schema: jobsSchema(database.pg.schema), log })
     : createEmbeddedJobs({ db, clock, log });
   const outbound = createChannelRegistry();
+  const secrets = createSecretBox(config.sessionSecret);
   const notifications = createNotificationsService({ db, clock, jobs });
   const sites = createSitesService({ db, clock });
   const vendors = createVendorsService({ db, clock });
@@ -102,6 +104,7 @@ export function createContext(
     log,
     jobs,
     outbound,
+    secrets,
     notifications,
     sites,
     vendors,
