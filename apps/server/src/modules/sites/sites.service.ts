@@ -14,6 +14,7 @@ export type SiteRecord = { id: number; code: string; name: string; timeZone: str
 /** Sites: the countries or implementations the hub serves. */
 export function createSitesService({ db, clock }: { db: Db; clock: Clock }) {
   const repo = createSitesRepository(db);
+  const knownCodes = new Map<number, string>();
 
   const view = (actor: Actor, row: SiteRow): SiteView => ({
     code: row.code,
@@ -93,12 +94,23 @@ export function createSitesService({ db, clock }: { db: Db; clock: Clock }) {
       }));
       return { found, missing: codes.filter((c) => !rows.some((r) => r.code === c)) };
     },
-    /** Site codes by id, for showing tickets. */
+    /**
+     * Site codes by id, for showing tickets. A site's code never changes and sites are never deleted, so
+     * each process remembers the codes it has read and most ticket pages need no query for them.
+     */
     async codes(ids: number[]): Promise<Map<number, string>> {
       const unique = [...new Set(ids)];
-      if (!unique.length) return new Map();
-      const rows = await db.selectFrom("sites").select(["id", "code"]).where("id", "in", unique).execute();
-      return new Map(rows.map((r) => [r.id, r.code]));
+      const missing = unique.filter((id) => !knownCodes.has(id));
+      if (missing.length) {
+        const rows = await db.selectFrom("sites").select(["id", "code"]).where("id", "in", missing).execute();
+        for (const r of rows) knownCodes.set(r.id, r.code);
+      }
+      const out = new Map<number, string>();
+      for (const id of unique) {
+        const code = knownCodes.get(id);
+        if (code !== undefined) out.set(id, code);
+      }
+      return out;
     },
     /** A site by id; `exec` lets callers read inside their own transaction. */
     async byId(id: number, exec: Db = db): Promise<SiteRecord | undefined> {

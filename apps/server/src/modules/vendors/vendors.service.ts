@@ -22,6 +22,7 @@ export type VendorTeamView = z.infer<typeof vendorTeam>;
 
 /** Vendor teams: the Level 3 engineers of a product, who see only the tickets handed to them. */
 export function createVendorsService({ db, clock }: { db: Db; clock: Clock }) {
+  const knownSlugs = new Map<number, string>();
   return {
     list(): Promise<VendorTeamView[]> {
       return db
@@ -59,16 +60,24 @@ export function createVendorsService({ db, clock }: { db: Db; clock: Clock }) {
       const ids = new Map(rows.map((r) => [r.slug, r.id]));
       return { ids, missing: slugs.filter((s) => !ids.has(s)) };
     },
-    /** Team slugs by id, for showing tickets. */
+    /** Team slugs by id, for showing tickets; remembered per process (slugs never change, teams stay). */
     async slugs(ids: number[]): Promise<Map<number, string>> {
       const unique = [...new Set(ids)];
-      if (!unique.length) return new Map();
-      const rows = await db
-        .selectFrom("vendor_teams")
-        .select(["id", "slug"])
-        .where("id", "in", unique)
-        .execute();
-      return new Map(rows.map((r) => [r.id, r.slug]));
+      const missing = unique.filter((id) => !knownSlugs.has(id));
+      if (missing.length) {
+        const rows = await db
+          .selectFrom("vendor_teams")
+          .select(["id", "slug"])
+          .where("id", "in", missing)
+          .execute();
+        for (const r of rows) knownSlugs.set(r.id, r.slug);
+      }
+      const out = new Map<number, string>();
+      for (const id of unique) {
+        const slug = knownSlugs.get(id);
+        if (slug !== undefined) out.set(id, slug);
+      }
+      return out;
     },
     async byId(id: number): Promise<VendorTeamView | undefined> {
       return db
