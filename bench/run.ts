@@ -26,6 +26,9 @@ const TICKETS = Number(arg("tickets", "20000"));
 const SEED = Number(arg("seed", "1"));
 const SECONDS = Number(arg("seconds", "5"));
 const DBS = arg("db", "sqlite,postgres").split(",");
+/** Only the knowledge-base scenarios (after a seed of the sites and users): `--kb-only`. */
+const KB_ONLY = process.argv.includes("--kb-only");
+const KB_ARTICLES = arg("kb-articles", "10000");
 const PG_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
@@ -201,8 +204,42 @@ async function benchDatabase(db: string) {
       env,
       60,
     ).trim();
-    const site = seeded.busiestSite;
 
+    if (!KB_ONLY) await ticketScenarios(db, env, dataDir, cli, token, seeded.busiestSite);
+    // The knowledge-base scenarios, in a process of their own (bench/kb.ts).
+    const kb = JSON.parse(
+      node(
+        [...TSX, path.join(root, "bench/kb.ts"), "--articles", KB_ARTICLES, "--seconds", String(SECONDS)],
+        env,
+        1800,
+      )
+        .trim()
+        .split("\n")
+        .pop() as string,
+    ) as { measured: Measured[]; notes: string[] };
+    for (const m of kb.measured) rows.push({ ...m, db });
+    notes.push(...kb.notes.map((n) => `${db}: ${n}`));
+  } finally {
+    if (schema) {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`drop schema if exists ${schema} cascade`);
+      await c.end();
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The ticket scenarios: the server under HTTP load, then the in-process tasks (bench/tasks.ts). */
+async function ticketScenarios(
+  db: string,
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  cli: string[],
+  token: string,
+  site: string,
+) {
+  {
     // Start the server and the reference.
     const port = await freePort();
     const t0 = performance.now();
@@ -431,14 +468,6 @@ async function benchDatabase(db: string) {
     for (const m of tasks.measured) rows.push({ ...m, db });
     plans[db] = tasks.plans;
     notes.push(...tasks.notes.map((n) => `${db}: ${n}`));
-  } finally {
-    if (schema) {
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`drop schema if exists ${schema} cascade`);
-      await c.end();
-    }
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

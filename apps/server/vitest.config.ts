@@ -32,6 +32,20 @@ export default defineConfig({
             },
           ]
         : []),
+      // The web app's unit tests (catalogs, formatting, the API client) run once, in Node.
+      { test: { name: "web", root: "../web", include: ["src/**/*.test.ts"] } },
+      // Browser journeys (playwright-core + Debian's Chromium) run once, on SQLite, one file at a time.
+      {
+        test: {
+          name: "e2e",
+          root: "../../e2e",
+          include: ["**/*.e2e.test.ts"],
+          globalSetup: ["./global-setup.ts"],
+          testTimeout: 90_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

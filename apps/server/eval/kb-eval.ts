@@ -17,6 +17,7 @@ import { createContext } from "../src/app/context.js";
 import { loadConfig } from "../src/config/config.js";
 import { openDatabase } from "../src/db/database.js";
 import { migrateToLatest } from "../src/db/migrate.js";
+import { keyWords, rankPassages } from "../src/modules/chatbot/chatbot.service.js";
 import { importDocs, readDocTree } from "../src/modules/kb/kb.import.js";
 import { systemActor } from "../src/shared/actor.js";
 
@@ -95,6 +96,18 @@ async function main() {
     }
     const ms = (performance.now() - started) / questions.length;
 
+    // the chatbot: its key words searched, the passages it would quote (at most three, none when it
+    // would say "I don't know"), folded to pages
+    const bot: Ranked[] = [];
+    let answered = 0;
+    for (const { q } of questions) {
+      const words = keyWords(q, "en");
+      const { hits } = await ctx.kb.search(systemActor, { q: words.join(" ") || q, limit: 10 });
+      const { passages } = rankPassages(hits, words, "en");
+      if (passages.length) answered++;
+      bot.push([...new Set(passages.map((p) => pageOf.get(p.articleId)))]);
+    }
+
     // the baseline: FTS5, Porter stemmer, bm25 over title and body
     const raw = new SQLite(file);
     raw.exec("create virtual table eval_fts using fts5(title, body, tokenize = 'porter unicode61')");
@@ -118,6 +131,7 @@ async function main() {
     console.log(`\n${"".padEnd(34)}    n  recall@1  recall@3  MRR@10`);
     for (const [label, ranked] of [
       ["tierdesk search", ours],
+      ["chatbot (passages quoted)", bot],
       ["baseline (FTS5 bm25, porter)", baseline],
     ] as const) {
       console.log(line(label, score(ranked, expected), questions.length));
@@ -143,6 +157,9 @@ async function main() {
       }
     }
     console.log(`\nmean search time ${ms.toFixed(2)} ms over ${rows.length} articles`);
+    console.log(
+      `the chatbot quoted passages for ${answered} of ${questions.length} questions (said "I don't know" to the others)`,
+    );
     if (verbose)
       questions.forEach((x, i) => {
         const at = (ours[i] as Ranked).indexOf(x.page);

@@ -84,9 +84,12 @@ export type Harness = {
   close: () => Promise<void>;
 };
 
-/** The whole app on a fresh database, with the demo data loaded unless asked not to. */
-export async function createHarness(options: { demo?: boolean; clock?: Clock } = {}): Promise<Harness> {
-  const { database, config, cleanup } = await testDatabase();
+/** The whole app on a fresh database, with the demo data loaded unless asked not to; `config` overrides settings. */
+export async function createHarness(
+  options: { demo?: boolean; clock?: Clock; config?: Partial<Config> } = {},
+): Promise<Harness> {
+  const { database, config: base, cleanup } = await testDatabase();
+  const config: Config = { ...base, ...options.config };
   if (options.demo !== false) await loadDemo(config, database);
   const ctx = createContext(config, database, options.clock);
   const app = await buildApp(ctx, { logger: false });

@@ -14,16 +14,23 @@ import {
 import sjson from "secure-json-parse";
 import { isReady } from "../db/database.js";
 import { jobRoutes } from "../jobs/jobs.routes.js";
+import { adminTokenRoutes } from "../modules/auth/auth.admin-tokens.js";
 import { passwordResetPage } from "../modules/auth/auth.pages.js";
 import { authRoutes } from "../modules/auth/auth.routes.js";
 import { calendarRoutes } from "../modules/calendars/calendars.routes.js";
+import { cannedRoutes } from "../modules/canned/canned.routes.js";
 import { categoryRoutes } from "../modules/categories/categories.routes.js";
+import { emailRoutes } from "../modules/channels/email/email.routes.js";
+import { callRoutes } from "../modules/channels/phone/calls.routes.js";
+import { webFormRoutes } from "../modules/channels/web/webform.routes.js";
+import { whatsappRoutes } from "../modules/channels/whatsapp/whatsapp.routes.js";
 import { chatbotRoutes } from "../modules/chatbot/chatbot.routes.js";
 import { deferralRoutes } from "../modules/deferrals/deferrals.routes.js";
 import { escalationRoutes } from "../modules/escalation/escalation.routes.js";
 import { kbFeedbackRoutes } from "../modules/kb/kb.feedback.js";
 import { articleDraftRoutes } from "../modules/kb/kb.fromticket.js";
 import { kbRoutes } from "../modules/kb/kb.routes.js";
+import { linkRoutes } from "../modules/links/links.routes.js";
 import { notificationRoutes } from "../modules/notifications/notifications.routes.js";
 import { releaseRoutes } from "../modules/releases/releases.routes.js";
 import { siteRoutes } from "../modules/sites/sites.routes.js";
@@ -31,12 +38,14 @@ import { slaRoutes } from "../modules/sla/sla.routes.js";
 import { ticketRoutes } from "../modules/tickets/tickets.routes.js";
 import { userRoutes } from "../modules/users/users.routes.js";
 import { vendorRoutes } from "../modules/vendors/vendors.routes.js";
+import { workspaceRoutes } from "../modules/workspace/workspace.routes.js";
 import { AppError, badRequest, forbidden, unauthorized } from "../shared/errors.js";
 import { findBadString } from "../shared/text.js";
 import { safeEqual } from "../shared/tokens.js";
 import type { AppContext } from "./context.js";
 import type { App } from "./http.js";
 import { handleError } from "./problems.js";
+import { webRoutes } from "./web.js";
 
 export const SESSION_COOKIE = "tierdesk_session";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -44,7 +53,10 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const CSRF_EXEMPT = new Set(["/api/v1/auth/login", "/api/v1/auth/password-reset"]);
 
 /** Builds the HTTP app: plugins, the JSON parser, authentication, CSRF, problem errors and every route. */
-export async function buildApp(ctx: AppContext, options: { logger?: boolean } = {}): Promise<App> {
+export async function buildApp(
+  ctx: AppContext,
+  options: { logger?: boolean; webDist?: string } = {},
+): Promise<App> {
   const { config } = ctx;
   const app = Fastify({
     ...(options.logger === false ? { logger: false } : { loggerInstance: ctx.log as FastifyBaseLogger }),
@@ -131,6 +143,8 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
 
   app.decorateRequest("actor", null);
   app.decorateRequest("sessionId", null);
+  // Open event streams would keep close() waiting for ever.
+  app.addHook("preClose", async () => ctx.live.stop());
   app.addHook("onRequest", async (req, reply) => {
     reply.header("x-content-type-options", "nosniff");
     reply.header("referrer-policy", "same-origin");
@@ -172,13 +186,6 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
         }),
   );
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  app.get("/", { schema: { hide: true } }, async (_req, reply) =>
-    reply
-      .type("text/html")
-      .send(
-        `<!doctype html><meta charset="utf-8"><title>Tierdesk</title><h1>Tierdesk</h1><p>The support hub is running. <a href="/api/docs">API documentation</a></p>`,
-      ),
-  );
   passwordResetPage(app);
 
   await app.register(
@@ -196,12 +203,21 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
       calendarRoutes(api as App, ctx);
       slaRoutes(api as App, ctx);
       jobRoutes(api as App, ctx);
+      adminTokenRoutes(api as App, ctx);
       kbRoutes(api as App, ctx);
       kbFeedbackRoutes(api as App, ctx);
       articleDraftRoutes(api as App, ctx);
       chatbotRoutes(api as App, ctx);
+      webFormRoutes(api as App, ctx);
+      callRoutes(api as App, ctx);
+      whatsappRoutes(api as App, ctx);
+      emailRoutes(api as App, ctx);
+      workspaceRoutes(api as App, ctx);
+      cannedRoutes(api as App, ctx);
+      linkRoutes(api as App, ctx);
     },
     { prefix: "/api/v1" },
   );
+  await webRoutes(app as unknown as App, { distDir: options.webDist });
   return app as unknown as App;
 }

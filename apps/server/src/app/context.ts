@@ -6,7 +6,12 @@ import { createPgBossJobs } from "../jobs/jobs.pgboss.js";
 import { createAttachmentStore } from "../modules/attachments/attachments.store.js";
 import { createAuthService } from "../modules/auth/auth.service.js";
 import { createCalendarsService } from "../modules/calendars/calendars.service.js";
+import { createCannedService } from "../modules/canned/canned.service.js";
 import { createCategoriesService } from "../modules/categories/categories.service.js";
+import { createEmailChannel } from "../modules/channels/email/email.service.js";
+import { createCallsService } from "../modules/channels/phone/calls.service.js";
+import { createWebFormService } from "../modules/channels/web/webform.service.js";
+import { createWhatsappChannel } from "../modules/channels/whatsapp/whatsapp.service.js";
 import { createChatbotService } from "../modules/chatbot/chatbot.service.js";
 import { createContactsService } from "../modules/contacts/contacts.service.js";
 import { createDeferralsService } from "../modules/deferrals/deferrals.service.js";
@@ -14,7 +19,9 @@ import { createEscalationService } from "../modules/escalation/escalation.servic
 import { createKbFeedback } from "../modules/kb/kb.feedback.js";
 import { createTicketToArticle } from "../modules/kb/kb.fromticket.js";
 import { createKbService } from "../modules/kb/kb.service.js";
+import { createLinksService } from "../modules/links/links.service.js";
 import { createChannelRegistry } from "../modules/notifications/notifications.channels.js";
+import { createRequesterLinks } from "../modules/notifications/notifications.links.js";
 import { createNotificationsService } from "../modules/notifications/notifications.service.js";
 import { createReleasesService } from "../modules/releases/releases.service.js";
 import { createSitesService } from "../modules/sites/sites.service.js";
@@ -22,6 +29,8 @@ import { createSlaService } from "../modules/sla/sla.service.js";
 import { createTicketsService } from "../modules/tickets/tickets.service.js";
 import { createUsersService } from "../modules/users/users.service.js";
 import { createVendorsService } from "../modules/vendors/vendors.service.js";
+import { createLiveHub } from "../modules/workspace/workspace.live.js";
+import { createWorkspaceService } from "../modules/workspace/workspace.service.js";
 import { type Clock, systemClock } from "../shared/clock.js";
 import { createLogger, type Logger } from "../shared/logger.js";
 import { createSecretBox } from "../shared/secrets.js";
@@ -39,7 +48,6 @@ export function createContext(
     : createEmbeddedJobs({ db, clock, log });
   const outbound = createChannelRegistry();
   const secrets = createSecretBox(config.sessionSecret);
-  const notifications = createNotificationsService({ db, clock, jobs });
   const sites = createSitesService({ db, clock });
   const vendors = createVendorsService({ db, clock });
   const users = createUsersService({ db, clock, sites, vendors });
@@ -58,6 +66,25 @@ export function createContext(
     categories,
   });
   categories.onRankChange((key, rank) => tickets.rerankPriority(key, rank));
+  const workspace = createWorkspaceService({ db, clock, tickets });
+  // PostgreSQL identity values may commit out of order: the live poller looks back over recent ids.
+  const live = createLiveHub({ tickets, sites, clock, log, lookback: database.pg ? 100 : 0 });
+  tickets.onWrite(async () => live.nudge());
+  const canned = createCannedService({ db, clock, sites });
+  const links = createLinksService({ db, clock, tickets, sites });
+  const notifications = createNotificationsService({
+    db,
+    clock,
+    jobs,
+    outbound,
+    users,
+    sites,
+    contacts,
+    tickets,
+    categories,
+    links: createRequesterLinks({ secret: config.sessionSecret, publicUrl: config.publicUrl }),
+    retry: config.notificationRetry,
+  });
   const escalation = createEscalationService({
     db,
     clock,
@@ -97,6 +124,48 @@ export function createContext(
   const kbFeedback = createKbFeedback({ db, clock, kb });
   const ticketToArticle = createTicketToArticle({ db, clock, kb, tickets });
   const chatbot = createChatbotService({ db, clock, kb, kbFeedback, tickets, sites });
+  const webForm = createWebFormService({
+    db,
+    clock,
+    secret: config.sessionSecret,
+    sites,
+    users,
+    kb,
+    categories,
+    tickets,
+    attachments,
+    notifications,
+  });
+  const calls = createCallsService({ db, clock, sites, users, tickets });
+  const whatsapp = createWhatsappChannel({
+    db,
+    clock,
+    jobs,
+    log,
+    secrets,
+    sites,
+    contacts,
+    tickets,
+    chatbot,
+    attachments,
+    outbound,
+    publicUrl: config.publicUrl,
+    graph: config.whatsappGraph,
+  });
+  const email = createEmailChannel({
+    db,
+    clock,
+    jobs,
+    log,
+    config,
+    secrets,
+    attachments,
+    tickets,
+    contacts,
+    users,
+    sites,
+    outbound,
+  });
   return {
     config,
     database,
@@ -122,6 +191,14 @@ export function createContext(
     kbFeedback,
     ticketToArticle,
     chatbot,
+    webForm,
+    calls,
+    whatsapp,
+    email,
+    workspace,
+    live,
+    canned,
+    links,
   };
 }
 export type AppContext = ReturnType<typeof createContext>;

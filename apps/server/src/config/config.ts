@@ -32,6 +32,23 @@ const envSchema = z.object({
     .default(1024 * 1024),
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   SLA_SWEEP_SECONDS: z.coerce.number().min(0.1).max(300).default(5),
+  NOTIFICATION_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(5),
+  NOTIFICATION_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, "must be smtp://[user:password@]host[:port] or smtps://...")
+    .optional(),
+  SMTP_FROM: z.email().optional(),
+  EMAIL_POLL_SECONDS: z.coerce.number().min(1).max(3600).default(60),
+  EMAIL_SMTP_LISTEN: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, "must be host:port, e.g. 127.0.0.1:2525")
+    .optional(),
+  WHATSAPP_GRAPH_URL: z.url({ protocol: /^https?$/ }).default("https://graph.facebook.com"),
+  WHATSAPP_GRAPH_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, "must look like v23.0")
+    .default("v23.0"),
 });
 
 export type Config = {
@@ -47,6 +64,17 @@ export type Config = {
   trustProxy: boolean;
   secureCookies: boolean;
   slaSweepSeconds: number;
+  /** how often an email or WhatsApp notice is retried (the delay doubles each time) before it counts as failed */
+  notificationRetry: { limit: number; delaySeconds: number };
+  /** process-wide email settings: the SMTP relay for sites without their own, IMAP polling, the SMTP listener */
+  email: {
+    smtpUrl: string | null;
+    smtpFrom: string | null;
+    pollSeconds: number;
+    listen: { host: string; port: number } | null;
+  };
+  /** the WhatsApp Cloud API (Meta Graph API) base URL and version; tests point it at a local stand-in */
+  whatsappGraph: { url: string; version: string };
 };
 
 /** Raised when settings are invalid; the message is one line naming the variable. */
@@ -80,6 +108,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY === "true",
     secureCookies: publicUrl.startsWith("https://"),
     slaSweepSeconds: e.SLA_SWEEP_SECONDS,
+    notificationRetry: {
+      limit: e.NOTIFICATION_RETRY_LIMIT,
+      delaySeconds: e.NOTIFICATION_RETRY_DELAY_SECONDS,
+    },
+    email: {
+      smtpUrl: e.SMTP_URL ?? null,
+      smtpFrom: e.SMTP_FROM ?? null,
+      pollSeconds: e.EMAIL_POLL_SECONDS,
+      listen: e.EMAIL_SMTP_LISTEN
+        ? {
+            host: e.EMAIL_SMTP_LISTEN.slice(0, e.EMAIL_SMTP_LISTEN.lastIndexOf(":")),
+            port: Number(e.EMAIL_SMTP_LISTEN.slice(e.EMAIL_SMTP_LISTEN.lastIndexOf(":") + 1)),
+          }
+        : null,
+    },
+    whatsappGraph: { url: e.WHATSAPP_GRAPH_URL.replace(/\/+$/, ""), version: e.WHATSAPP_GRAPH_VERSION },
   };
 }
 

@@ -9,6 +9,11 @@ import { chatbotAndFeedback } from "./migrations/0005_chatbot_and_feedback.js";
 import { kbSearchTerms } from "./migrations/0006_kb_search_terms.js";
 import { slaSweepAndRecomputeIndexes } from "./migrations/0007_sla_sweep_and_recompute_indexes.js";
 import { ticketSearch } from "./migrations/0008_ticket_search.js";
+import { emailChannel } from "./migrations/0009_email_channel.js";
+import { whatsappChannel } from "./migrations/0010_whatsapp_channel.js";
+import { webFormCallsAndNotificationPreferences } from "./migrations/0011_web_form_calls_and_notification_preferences.js";
+import { staffWorkspace } from "./migrations/0012_staff_workspace.js";
+import { kbLearning } from "./migrations/0013_kb_learning.js";
 import type { DialectMigration } from "./migrations/helpers.js";
 
 // Forward-only and in order; the name is what the database remembers, so never rename one.
@@ -21,6 +26,11 @@ const migrations: Array<[string, DialectMigration]> = [
   ["0006_kb_search_terms", kbSearchTerms],
   ["0007_sla_sweep_and_recompute_indexes", slaSweepAndRecomputeIndexes],
   ["0008_ticket_search", ticketSearch],
+  ["0009_email_channel", emailChannel],
+  ["0010_whatsapp_channel", whatsappChannel],
+  ["0011_web_form_calls_and_notification_preferences", webFormCallsAndNotificationPreferences],
+  ["0012_staff_workspace", staffWorkspace],
+  ["0013_kb_learning", kbLearning],
 ];
 
 function provider(dialect: Dialect): MigrationProvider {

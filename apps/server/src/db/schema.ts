@@ -40,6 +40,25 @@ export interface Database {
   chatbot_turns: ChatbotTurnsTable;
   kb_feedback: KbFeedbackTable;
   kb_synonyms: KbSynonymsTable;
+  kb_learned_evidence: KbLearnedEvidenceTable;
+  kb_learned_terms: KbLearnedTermsTable;
+  email_mailboxes: EmailMailboxesTable;
+  email_messages: EmailMessagesTable;
+  email_bounces: EmailBouncesTable;
+  whatsapp_numbers: WhatsappNumbersTable;
+  whatsapp_chats: WhatsappChatsTable;
+  whatsapp_inbound: WhatsappInboundTable;
+  whatsapp_statuses: WhatsappStatusesTable;
+  whatsapp_outbound: WhatsappOutboundTable;
+  portal_requests: PortalRequestsTable;
+  requester_languages: RequesterLanguagesTable;
+  phone_calls: PhoneCallsTable;
+  notification_preferences: NotificationPreferencesTable;
+  ticket_watchers: TicketWatchersTable;
+  notification_deliveries: NotificationDeliveriesTable;
+  saved_views: SavedViewsTable;
+  canned_replies: CannedRepliesTable;
+  ticket_links: TicketLinksTable;
 }
 
 export interface SitesTable {
@@ -462,4 +481,322 @@ export interface KbSynonymsTable {
   rules: string;
   updated_by: number | null;
   updated_at: number;
+}
+
+/** One word of one question that ended with an article, vouched for by one person or ticket. */
+export interface KbLearnedEvidenceTable {
+  id: Generated<number>;
+  article_id: number;
+  term: string;
+  /** user:<id> or ticket:<id>: each vouches once per word and article */
+  witness: string;
+  /** search, chatbot or ticket */
+  source: string;
+  /** 1 when staff linked the article */
+  staff: number;
+  site_id: number | null;
+  created_at: number;
+}
+
+/** A word learned for an article's search terms, with how many distinct witnesses vouch for it. */
+export interface KbLearnedTermsTable {
+  id: Generated<number>;
+  article_id: number;
+  term: string;
+  evidence: number;
+  /** active, pending or removed */
+  status: string;
+  removed_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A support mailbox of a site: read over IMAP (or fed by the SMTP listener), answered over SMTP. */
+export interface EmailMailboxesTable {
+  id: Generated<number>;
+  site_id: number;
+  address: string;
+  display_name: string | null;
+  enabled: number;
+  auto_acknowledge: number;
+  imap_host: string | null;
+  imap_port: number | null;
+  imap_tls: number;
+  imap_user: string | null;
+  /** sealed (shared/secrets.ts) */
+  imap_password: string | null;
+  imap_folder: string;
+  smtp_host: string | null;
+  smtp_port: number | null;
+  /** tls, starttls or none */
+  smtp_security: string;
+  smtp_user: string | null;
+  /** sealed (shared/secrets.ts) */
+  smtp_password: string | null;
+  uid_validity: number | null;
+  /** the highest UID taken (committed) under uid_validity */
+  last_uid: number;
+  /** the process reading the mailbox now, and until when its lease runs */
+  reader_id: string | null;
+  reader_until: number | null;
+  last_checked_at: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One mail taken in or sent out; the unique keys make each one happen once. */
+export interface EmailMessagesTable {
+  id: Generated<number>;
+  /** in or out */
+  direction: string;
+  /** in: mail, auto-reply, bounce, bulk; out: reply, ack, notice */
+  kind: string;
+  mailbox_id: number | null;
+  /** without angle brackets */
+  message_id: string;
+  uid_validity: number | null;
+  uid: number | null;
+  /** outbound: what it answers (reply:<message id>, ack:<email id>, notice:<dedupe key>) */
+  dedupe_key: string | null;
+  ticket_id: number | null;
+  ticket_message_id: number | null;
+  contact_id: number | null;
+  from_address: string | null;
+  to_address: string | null;
+  subject: string | null;
+  in_reply_to: string | null;
+  /** JSON list of Message-IDs */
+  reference_ids: string | null;
+  /** the original message, kept in the data folder under its hash */
+  raw_sha256: string | null;
+  /** outbound: JSON of what to send (text, html, attachments) */
+  payload: string | null;
+  /** in: taken, ignored, bounce; out: queued, sent, failed */
+  status: string;
+  status_detail: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface EmailBouncesTable {
+  id: Generated<number>;
+  address: string;
+  site_id: number | null;
+  contact_id: number | null;
+  /** our outbound mail that bounced, when the report names it */
+  email_message_id: number | null;
+  permanent: number;
+  status: string | null;
+  diagnostic: string | null;
+  created_at: number;
+}
+
+/** A site's WhatsApp business number (one per site); secrets are sealed (shared/secrets.ts). */
+export interface WhatsappNumbersTable {
+  id: Generated<number>;
+  site_id: number;
+  phone_number_id: string;
+  display_phone_number: string | null;
+  business_account_id: string | null;
+  access_token: string;
+  app_secret: string;
+  verify_token: string;
+  language: string;
+  reply_template_name: string | null;
+  reply_template_language: string | null;
+  notice_template_name: string | null;
+  notice_template_language: string | null;
+  enabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A person writing to a number: their contact, chatbot conversation and last message (the 24-hour window). */
+export interface WhatsappChatsTable {
+  id: Generated<number>;
+  number_id: number;
+  wa_id: string;
+  contact_id: number;
+  profile_name: string | null;
+  conversation_id: number | null;
+  last_inbound_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An inbound message as received by the webhook, queued for processing. */
+export interface WhatsappInboundTable {
+  id: Generated<number>;
+  number_id: number;
+  wamid: string;
+  wa_id: string;
+  profile_name: string | null;
+  type: string;
+  /** JSON: the message object as sent */
+  message: string;
+  sent_at: number;
+  received_at: number;
+  /** queued, done or ignored */
+  state: string;
+  outcome: string | null;
+  ticket_id: number | null;
+  processed_at: number | null;
+}
+
+/** A delivery status of one of our messages, as received; applied to whatsapp_outbound once known. */
+export interface WhatsappStatusesTable {
+  id: Generated<number>;
+  wamid: string;
+  status: string;
+  at: number;
+  recipient_id: string | null;
+  error_code: number | null;
+  error_title: string | null;
+  received_at: number;
+  applied_at: number | null;
+}
+
+/** A message we send (chatbot answer, staff reply, notice), stored before it is sent. */
+export interface WhatsappOutboundTable {
+  id: Generated<number>;
+  number_id: number;
+  wa_id: string;
+  contact_id: number | null;
+  ticket_id: number | null;
+  ticket_message_id: number | null;
+  /** chatbot, reply or notice */
+  purpose: string;
+  body: string;
+  /** text or template, chosen when sent */
+  kind: string | null;
+  template_name: string | null;
+  template_language: string | null;
+  dedupe_key: string;
+  /** queued, sent, delivered, read or failed */
+  state: string;
+  wamid: string | null;
+  error_code: number | null;
+  error_title: string | null;
+  created_at: number;
+  sent_at: number | null;
+  delivered_at: number | null;
+  read_at: number | null;
+  failed_at: number | null;
+  updated_at: number;
+}
+
+/** What a web request form submission became. */
+export interface PortalRequestsTable {
+  ticket_id: number;
+  contact_id: number;
+  /** 1 when sent without signing in */
+  anonymous: number;
+  language: string;
+  ip: string | null;
+  created_at: number;
+}
+
+/** The language a requester last wrote to us in. */
+export interface RequesterLanguagesTable {
+  contact_id: number;
+  language: string;
+  updated_at: number;
+}
+
+/** A phone call logged by site staff, kept for reporting. */
+export interface PhoneCallsTable {
+  id: Generated<number>;
+  site_id: number;
+  ticket_id: number;
+  contact_id: number;
+  caller_name: string | null;
+  number: string;
+  /** inbound or outbound */
+  direction: string;
+  started_at: number;
+  duration_seconds: number;
+  summary: string;
+  /** 1 when the call opened the ticket */
+  opened_ticket: number;
+  logged_by: number;
+  created_at: number;
+}
+
+/** A user's notification settings: the "all" row, and rows per kind group that override it. */
+export interface NotificationPreferencesTable {
+  user_id: number;
+  kind_group: string;
+  in_app: number;
+  email: number;
+  whatsapp: number;
+  /** immediate or digest */
+  mode: string;
+  /** on the "all" row only: the hour (0-23) of the daily digest in time_zone */
+  digest_hour: number | null;
+  time_zone: string | null;
+  updated_at: number;
+}
+
+export interface TicketWatchersTable {
+  ticket_id: number;
+  user_id: number;
+  created_at: number;
+}
+
+/** One notice to one recipient on one channel, with its delivery state. */
+export interface NotificationDeliveriesTable {
+  id: Generated<number>;
+  dedupe_key: string;
+  user_id: number | null;
+  contact_id: number | null;
+  /** in_app, email or whatsapp */
+  channel: string;
+  kind: string;
+  ticket_id: number | null;
+  title: string;
+  body: string | null;
+  language: string;
+  /** queued, sent, failed, skipped, digest (held for the daily digest), sending (taken by a digest) */
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  send_after: number | null;
+  batch_key: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
+/** A user's saved queue view: a name and the list API's filters as JSON. */
+export interface SavedViewsTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  filters: string;
+  position: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A reply text staff insert into the thread; site_id null offers it at every site. */
+export interface CannedRepliesTable {
+  id: Generated<number>;
+  site_id: number | null;
+  title: string;
+  body: string;
+  language: string | null;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A link between two tickets: related, or duplicate-of (ticket_id merged into other_ticket_id). */
+export interface TicketLinksTable {
+  id: Generated<number>;
+  ticket_id: number;
+  other_ticket_id: number;
+  kind: string;
+  created_by: number | null;
+  created_at: number;
 }

@@ -63,5 +63,20 @@ export const systemActor: Actor = {
   via: "system",
 };
 
+/**
+ * Someone on the public portal without an account, reading the knowledge base as a requester of the
+ * site they came for (or of no site), and nothing more. Records written for them carry no user.
+ */
+export const visitorActor = (siteId: number | null): Actor => ({
+  userId: 0,
+  email: "",
+  name: "portal visitor",
+  hubAdmin: false,
+  roles: siteId === null ? new Map() : new Map([[siteId, new Set<SiteRole>(["requester"])]]),
+  vendorTeamIds: [],
+  scopes: new Set<Scope>(["tickets:read"]),
+  via: "session",
+});
+
 /** The user id to record for an actor's writes; start-up, CLI and job work is recorded as no one. */
 export const actorUserId = (a: Actor): number | null => (a.via === "system" ? null : a.userId);

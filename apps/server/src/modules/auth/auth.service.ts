@@ -283,6 +283,36 @@ export function createAuthService({ db, clock, users, publicUrl }: Deps) {
       return rows.map(tokenView);
     },
 
+    /** Every live API token with its owner, for hub admins to find and revoke forgotten ones. */
+    async listAllTokens(actor: Actor) {
+      if (!actor.hubAdmin) throw forbidden("token.admin_only", "Only hub admins see everyone's tokens");
+      const rows = await db
+        .selectFrom("api_tokens")
+        .innerJoin("users", "users.id", "api_tokens.user_id")
+        .selectAll("api_tokens")
+        .select(["users.name as owner_name", "users.email as owner_email"])
+        .where("api_tokens.revoked_at", "is", null)
+        .orderBy("api_tokens.id")
+        .execute();
+      return rows.map((r) => ({
+        ...tokenView(r),
+        owner: { id: r.user_id, name: r.owner_name, email: r.owner_email },
+      }));
+    },
+
+    /** Revokes anyone's API token (hub admins; a user revokes their own with revokeToken). */
+    async revokeAnyToken(actor: Actor, id: number): Promise<void> {
+      if (!actor.hubAdmin) throw forbidden("token.admin_only", "Only hub admins revoke others' tokens");
+      const res = await db
+        .updateTable("api_tokens")
+        .set({ revoked_at: clock.now() })
+        .where("id", "=", id)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      cache.dropWhere((entry) => entry.kind === "token" && entry.tokenId === id);
+      if (!res.numUpdatedRows) throw notFound("token.not_found", "No such token");
+    },
+
     async revokeToken(userId: number, id: number): Promise<void> {
       const res = await db
         .updateTable("api_tokens")

@@ -1,9 +1,11 @@
 import type { Db } from "../../db/database.js";
-import { type Actor, hasRole, WORKING_ROLES } from "../../shared/actor.js";
+import { type Actor, hasRole, SCOPES, WORKING_ROLES } from "../../shared/actor.js";
 import type { Clock } from "../../shared/clock.js";
 import { toIso, toIsoOrNull } from "../../shared/clock.js";
 import { conflict, forbidden, invalid, notFound } from "../../shared/errors.js";
+import type { ContactInput } from "../contacts/contacts.service.js";
 import type { KbFeedback } from "../kb/kb.feedback.js";
+import type { SearchHit } from "../kb/kb.schemas.js";
 import { termsOf } from "../kb/kb.search.js";
 import type { KbService } from "../kb/kb.service.js";
 import type { SitesService } from "../sites/sites.service.js";
@@ -183,6 +185,39 @@ const unescapeHtml = (s: string) =>
     .replace(/&#39;/g, "'")
     .replace(/&amp;/g, "&");
 
+/**
+ * The passages the chatbot quotes for search hits: each scored by the search score discounted by the
+ * share of the question's key words it lacks (a passage with none of them stays below the threshold
+ * however high it scored), those far below the best hit or under the threshold left out; with the
+ * best confidence seen.
+ */
+export function rankPassages(
+  hits: readonly SearchHit[],
+  words: readonly string[],
+  language: string,
+): { passages: Passage[]; confidence: number } {
+  const scored = hits.map((h) => {
+    const excerpt = unescapeHtml(h.snippet);
+    const cover = coverage(words, `${h.title} ${h.section.heading} ${excerpt}`, language);
+    const confidence = Math.round((0.5 + cover / 2) * saturate(h.score) * 1000) / 1000;
+    return {
+      articleId: h.articleId,
+      title: h.title,
+      section: h.section,
+      link: h.link,
+      excerpt,
+      confidence,
+    } satisfies Passage;
+  });
+  // a passage scored far below the best one is noise beside it, however many words it shares
+  const best = Math.max(0, ...hits.map((h) => h.score));
+  const passages = scored
+    .filter((p, i) => p.confidence >= CONFIDENCE_THRESHOLD && (hits[i]?.score ?? 0) >= best * RELATIVE_FLOOR)
+    .sort((a, b) => b.confidence - a.confidence)
+    .slice(0, MAX_PASSAGES);
+  return { passages, confidence: Math.max(0, ...scored.map((p) => p.confidence)) };
+}
+
 type Phrases = {
   found: string;
   unknown: string;
@@ -287,46 +322,21 @@ export function createChatbotService({
 
   /** Searches the knowledge base as the asker and turns the hits into quoted, scored passages. */
   async function answer(actor: Actor, c: ConversationRow, siteCode: string, query: string, words: string[]) {
-    const result = await kb.search(actor, {
-      q: query.slice(0, 300),
-      site: siteCode,
-      lang: c.language,
-      limit: 10,
-    });
-    const scored = result.hits.map((h) => {
-      const excerpt = unescapeHtml(h.snippet);
-      const cover = coverage(words, `${h.title} ${h.section.heading} ${excerpt}`, c.language);
-      // the search score, discounted by the share of the question's key words the passage lacks: a
-      // passage with none of them stays below the threshold however high it scored
-      const confidence = Math.round((0.5 + cover / 2) * saturate(h.score) * 1000) / 1000;
-      return {
-        articleId: h.articleId,
-        title: h.title,
-        section: h.section,
-        link: h.link,
-        excerpt,
-        confidence,
-      } satisfies Passage;
-    });
-    // a passage scored far below the best one is noise beside it, however many words it shares
-    const best = Math.max(0, ...result.hits.map((h) => h.score));
-    const passages = scored
-      .filter(
-        (p, i) =>
-          p.confidence >= CONFIDENCE_THRESHOLD && (result.hits[i]?.score ?? 0) >= best * RELATIVE_FLOOR,
-      )
-      .sort((a, b) => b.confidence - a.confidence)
-      .slice(0, MAX_PASSAGES);
-    scored.sort((a, b) => b.confidence - a.confidence);
-    return { passages, confidence: scored[0]?.confidence ?? 0, searchId: result.searchId };
+    const result = await kb.searchFor(
+      actor,
+      { q: query.slice(0, 300), site: siteCode, lang: c.language, limit: 10 },
+      "chatbot",
+    );
+    const { passages, confidence } = rankPassages(result.hits, words, c.language);
+    return { passages, confidence, searchId: result.searchId };
   }
 
-  function answerText(language: string, passages: Passage[]): string {
+  function answerText(language: string, passages: Passage[], linkBase = ""): string {
     const p = phrasesFor(language);
     if (passages.length === 0) return p.unknown;
     const quoted = passages.map(
       (x, i) =>
-        `${i + 1}. "${x.excerpt}"\n   — ${x.title}${x.section.heading && x.section.heading !== x.title ? ` › ${x.section.heading}` : ""} (${x.link}, confidence ${Math.round(x.confidence * 100)}%)`,
+        `${i + 1}. "${x.excerpt}"\n   — ${x.title}${x.section.heading && x.section.heading !== x.title ? ` › ${x.section.heading}` : ""} (${linkBase}${x.link}, confidence ${Math.round(x.confidence * 100)}%)`,
     );
     return [p.found, "", ...quoted, "", p.ask].join("\n");
   }
@@ -338,6 +348,7 @@ export function createChatbotService({
     siteCode: string,
     message: string,
     earlier: TurnRow[],
+    linkBase = "",
   ) {
     const now = clock.now();
     const own = keyWords(message, c.language);
@@ -362,7 +373,7 @@ export function createChatbotService({
       conversation_id: c.id,
       role: "bot",
       kind: found.passages.length ? "answer" : "unknown",
-      text: answerText(c.language, found.passages),
+      text: answerText(c.language, found.passages, linkBase),
       query,
       confidence: Math.round(found.confidence * 1000),
       passages: JSON.stringify(found.passages),
@@ -382,43 +393,71 @@ export function createChatbotService({
     );
   }
 
-  async function escalate(actor: Actor, c: ConversationRow, siteCode: string, message: string) {
+  /** Opens the ticket that hands a conversation to a person; answers its key. */
+  type Opener = (subject: string, turns: TurnRow[]) => Promise<string>;
+
+  /** The web asker's ticket, in their name (staff asking for themselves are its requester). */
+  const openAsMember =
+    (actor: Actor, c: ConversationRow, siteCode: string): Opener =>
+    async (subject, turns) => {
+      const staff = hasRole(actor, c.site_id, WORKING_ROLES);
+      const { ticket } = await tickets.create(
+        actor,
+        {
+          site: siteCode,
+          subject,
+          description: transcript(turns, actor.name || "Requester"),
+          category: "other",
+          priority: "normal",
+          tags: ["chatbot"],
+          ...(staff ? { requester: { email: actor.email, name: actor.name } } : {}),
+        },
+        `chatbot-conversation-${c.id}`,
+      );
+      return ticket.key;
+    };
+
+  /** A channel asker's ticket, opened by intake on the channel they wrote from. */
+  const openForChannel =
+    (asker: ChannelAsker, c: ConversationRow): Opener =>
+    async (subject, turns) => {
+      const { ticket } = await tickets.openForContact({
+        siteId: c.site_id,
+        requester: asker.requester,
+        channel: asker.channel,
+        subject,
+        description: transcript(turns, asker.name || "Requester"),
+        requestKey: `chatbot-conversation-${c.id}`,
+        tags: ["chatbot", asker.channel],
+      });
+      return ticket.key;
+    };
+
+  /** Hands the conversation to a person: records the asker's message (unless already a turn), opens the ticket, says so. */
+  async function escalate(c: ConversationRow, message: string, open: Opener, recordMessage = true) {
     const now = clock.now();
-    await repo.insertTurn({
-      conversation_id: c.id,
-      role: "user",
-      kind: intentOf(message),
-      text: message,
-      query: null,
-      confidence: null,
-      passages: null,
-      search_id: null,
-      created_at: now,
-    });
+    if (recordMessage)
+      await repo.insertTurn({
+        conversation_id: c.id,
+        role: "user",
+        kind: intentOf(message),
+        text: message,
+        query: null,
+        confidence: null,
+        passages: null,
+        search_id: null,
+        created_at: now,
+      });
     const turns = await repo.turns(c.id);
     const firstQuestion = turns.find((t) => t.role === "user")?.text ?? message;
-    const staff = hasRole(actor, c.site_id, WORKING_ROLES);
-    const { ticket } = await tickets.create(
-      actor,
-      {
-        site: siteCode,
-        subject: `Chatbot: ${firstQuestion}`.slice(0, 300),
-        description: transcript(turns, actor.name || "Requester"),
-        category: "other",
-        priority: "normal",
-        tags: ["chatbot"],
-        // staff asking for themselves are the requester of their own ticket
-        ...(staff ? { requester: { email: actor.email, name: actor.name } } : {}),
-      },
-      `chatbot-conversation-${c.id}`,
-    );
-    if (!(await repo.closeIfOpen(c.id, { status: "escalated", ticket_key: ticket.key, updated_at: now })))
+    const key = await open(`Chatbot: ${firstQuestion}`.slice(0, 300), turns);
+    if (!(await repo.closeIfOpen(c.id, { status: "escalated", ticket_key: key, updated_at: now })))
       throw conflict("chatbot.conversation_closed", "This conversation has already ended");
     return repo.insertTurn({
       conversation_id: c.id,
       role: "bot",
       kind: "escalated",
-      text: phrasesFor(c.language).escalated(ticket.key),
+      text: phrasesFor(c.language).escalated(key),
       query: null,
       confidence: null,
       passages: null,
@@ -427,10 +466,40 @@ export function createChatbotService({
     });
   }
 
-  async function resolve(c: ConversationRow, message: string) {
+  /**
+   * The asker confirmed an answer helped: its search counts as answered (for the unanswered-questions
+   * report), and the question's words are evidence for the article quoted first.
+   */
+  async function confirmed(actor: Actor, c: ConversationRow, answerTurn: TurnRow | undefined) {
+    const first = answerTurn?.passages ? (JSON.parse(answerTurn.passages) as Passage[])[0] : undefined;
+    if (!answerTurn || !first) return;
+    const turns = await repo.turns(c.id);
+    const question = [...turns]
+      .reverse()
+      .find(
+        (t) => t.role === "user" && t.id < answerTurn.id && (t.kind === "question" || t.kind === "follow_up"),
+      );
+    if (answerTurn.search_id !== null)
+      await kb.click(actor, answerTurn.search_id, {
+        articleId: first.articleId,
+        anchor: first.section.anchor,
+      });
+    await kb.learning.record({
+      articleId: first.articleId,
+      text: `${question?.text ?? ""} ${answerTurn.query ?? ""}`,
+      language: c.language,
+      witness: `user:${c.user_id ?? 0}`,
+      source: "chatbot",
+      staff: false,
+      siteId: c.site_id,
+    });
+  }
+
+  async function resolve(actor: Actor, c: ConversationRow, message: string, answerTurn: TurnRow | undefined) {
     const now = clock.now();
     if (!(await repo.closeIfOpen(c.id, { status: "resolved", resolved_at: now, updated_at: now })))
       throw conflict("chatbot.conversation_closed", "This conversation has already ended");
+    await confirmed(actor, c, answerTurn);
     await repo.insertTurn({
       conversation_id: c.id,
       role: "user",
@@ -510,9 +579,55 @@ export function createChatbotService({
       let reply: TurnRow;
       // after "I don't know… would you like to talk to a person?", yes means a person
       if (intent === "no" || (intent === "yes" && last?.kind === "unknown"))
-        reply = await escalate(actor, c, siteCode, text);
-      else if (intent === "yes") reply = await resolve(c, text);
-      else reply = await ask(actor, c, siteCode, text, earlier);
+        reply = await escalate(c, text, openAsMember(actor, c, siteCode));
+      else if (intent === "yes") {
+        reply = await resolve(actor, c, text, last?.kind === "answer" ? last : undefined);
+      } else reply = await ask(actor, c, siteCode, text, earlier);
+      return exchange(c, reply);
+    },
+
+    /**
+     * A message from someone writing through a channel (WhatsApp), who is not signed in: continues their
+     * open conversation or starts one. "Yes" closes it at L0; "no", asking for a person, an answer the
+     * bot does not know, or `handOver` (a file the bot cannot read) opens an L1 ticket on that channel.
+     */
+    async channelMessage(
+      asker: ChannelAsker,
+      conversationId: number | null,
+      text: string,
+      options: { handOver?: boolean } = {},
+    ): Promise<Exchange> {
+      const siteCode = (await sites.codes([asker.siteId])).get(asker.siteId) ?? "";
+      const actor = channelActor(asker);
+      const existing = conversationId ? await repo.conversation(conversationId) : undefined;
+      const now = clock.now();
+      const c =
+        existing?.status === "open" && existing.site_id === asker.siteId
+          ? existing
+          : await repo.insertConversation({
+              site_id: asker.siteId,
+              user_id: null,
+              language: asker.language,
+              status: "open",
+              ticket_key: null,
+              created_at: now,
+              updated_at: now,
+              resolved_at: null,
+            });
+      const open = openForChannel(asker, c);
+      const earlier = c === existing ? await repo.turns(c.id) : [];
+      const intent = earlier.length ? intentOf(text) : "question";
+      const last = [...earlier].reverse().find((t) => t.role === "bot");
+      let reply: TurnRow;
+      if (options.handOver || intent === "no" || (intent === "yes" && last?.kind === "unknown"))
+        reply = await escalate(c, text, open);
+      else if (intent === "yes") {
+        reply = await resolve(actor, c, text, last?.kind === "answer" ? last : undefined);
+      } else {
+        reply = await ask(actor, c, siteCode, text, earlier, asker.linkBase);
+        // over a channel the bot does not ask "shall I find a person?": it hands over at once
+        if (reply.kind === "unknown") reply = await escalate(c, text, open, false);
+      }
       return exchange(c, reply);
     },
 
@@ -535,6 +650,7 @@ export function createChatbotService({
           { field: "turnId", message: "unknown answer" },
         ]);
       const first = target.passages ? (JSON.parse(target.passages) as Passage[])[0] : undefined;
+      if (input.helpful && target.kind === "answer") await confirmed(actor, c, target);
       return kbFeedback.onChatbotAnswer(
         actor,
         { conversationId: c.id, turnId: target.id, siteId: c.site_id, articleId: first?.articleId ?? null },
@@ -544,3 +660,29 @@ export function createChatbotService({
   };
 }
 export type ChatbotService = ReturnType<typeof createChatbotService>;
+
+/** Someone who writes to the chatbot through a channel (WhatsApp) rather than signed in. */
+export type ChannelAsker = {
+  siteId: number;
+  language: string;
+  /** the name the channel gives them (a WhatsApp profile name), for the transcript */
+  name: string;
+  /** who they are, for the contact of the ticket a handover opens */
+  requester: ContactInput;
+  /** the ticket channel a handover opens the ticket on */
+  channel: string;
+  /** answers are read outside the web app, so their links are made absolute with this base */
+  linkBase: string;
+};
+
+/** Searches the knowledge base as a requester of the asker's site would (published material only). */
+const channelActor = (asker: ChannelAsker): Actor => ({
+  userId: 0,
+  email: "",
+  name: asker.name,
+  hubAdmin: false,
+  roles: new Map([[asker.siteId, new Set(["requester" as const])]]),
+  vendorTeamIds: [],
+  scopes: new Set(SCOPES.filter((s) => s.endsWith(":read"))),
+  via: "system",
+});

@@ -92,14 +92,16 @@ export function createKbFeedback({ db, clock, kb }: { db: Db; clock: Clock; kb: 
   }
 
   return {
-    /** Feedback on an article the actor may read (404 otherwise). */
+    /** Feedback on an article the actor may read (404 otherwise); "helpful" teaches it the words searched. */
     async onArticle(actor: Actor, articleId: number, input: FeedbackInput): Promise<FeedbackView> {
       await kb.getArticle(actor, articleId, { exact: "true" });
-      return insert(
+      const saved = await insert(
         actor,
         { article_id: articleId, conversation_id: null, turn_id: null, site_id: null },
         input,
       );
+      if (input.helpful) await kb.learnFromHelpfulArticle(actor, articleId);
+      return saved;
     },
 
     /** Feedback on a chatbot answer; the chatbot service has checked the conversation is the actor's. */

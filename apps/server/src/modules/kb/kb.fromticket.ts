@@ -62,6 +62,9 @@ export function redact(text: string, who: Requester): string {
   return out.replace(/\[name removed\](\s+\[name removed\])+/g, "[name removed]");
 }
 
+/** A link to an article in a message: /kb/articles/12, absolute or relative, with or without /api/v1. */
+const ARTICLE_LINK = /\/kb\/articles\/(\d{1,9})\b/g;
+
 /** Turns a solved ticket into a draft article: its problem and how staff resolved it, without personal data. */
 export function createTicketToArticle({
   db,
@@ -74,6 +77,20 @@ export function createTicketToArticle({
   kb: KbService;
   tickets: TicketsService;
 }) {
+  // a staff reply that links articles is evidence that they answer the ticket (kb.learning.ts)
+  tickets.onWrite(async (tx, ticket, _before, change) => {
+    if (change.type !== "message" || change.kind !== "reply" || change.fromRequester) return;
+    const message = await tickets.messageRow(change.messageId, tx);
+    if (!message?.author_user_id) return;
+    const ids = [...message.body.matchAll(ARTICLE_LINK)].map((m) => Number(m[1]));
+    if (ids.length > 0)
+      await kb.learnFromStaffLink(
+        tx,
+        { id: ticket.id, subject: ticket.subject, siteId: ticket.site_id },
+        ids,
+      );
+  });
+
   return {
     async draft(actor: Actor, key: string, input: z.infer<typeof articleDraftInput>) {
       const row = await tickets.visibleRow(actor, key);

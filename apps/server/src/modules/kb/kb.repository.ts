@@ -141,6 +141,17 @@ export function createKbRepository(db: Db) {
     insertSearch: (row: Insertable<KbSearchesTable>): Promise<{ id: number }> =>
       db.insertInto("kb_searches").values(row).returning("id").executeTakeFirstOrThrow(),
     search: (id: number) => db.selectFrom("kb_searches").selectAll().where("id", "=", id).executeTakeFirst(),
+    /** A reader's searches since a time in which they opened an article. */
+    clickedSearches: (userId: number, articleId: number, since: number) =>
+      db
+        .selectFrom("kb_searches")
+        .select(["query", "language", "site_id"])
+        .where("user_id", "=", userId)
+        .where("clicked_article_id", "=", articleId)
+        .where("created_at", ">=", since)
+        .orderBy("id", "desc")
+        .limit(5)
+        .execute(),
     async recordClick(id: number, articleId: number, anchor: string | null, now: number): Promise<void> {
       await db
         .updateTable("kb_searches")

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { AppContext } from "../../app/context.js";
 import { type App, actorOf, secured } from "../../app/http.js";
+import { notFound } from "../../shared/errors.js";
+import { kbLearningRoutes } from "./kb.learning.js";
 import {
   article,
   articleCreate,
@@ -13,6 +15,8 @@ import {
   collectionUpdate,
   diffQuery,
   listQuery,
+  preview,
+  previewInput,
   readQuery,
   revision,
   revisionDetail,
@@ -24,21 +28,24 @@ import {
   suggestInput,
 } from "./kb.schemas.js";
 import { kbSynonymRoutes } from "./kb.synonyms.js";
+import { kbUnansweredRoutes } from "./kb.unanswered.js";
+import { createKbReaders, optionalAuth, VISITOR_AUDIENCE } from "./kb.visitors.js";
 
 /** The knowledge base: collections, articles with revisions, variants and translations, and search. */
-export function kbRoutes(app: App, { kb }: AppContext) {
+export function kbRoutes(app: App, { kb, sites, clock }: AppContext) {
   const tags = ["knowledge base"];
+  const readers = createKbReaders({ sites, clock });
   app.get(
     "/kb/collections",
     {
       schema: {
         tags,
         summary: "The knowledge base's collections",
-        security: secured,
+        security: optionalAuth,
         response: { 200: z.object({ items: z.array(collection) }) },
       },
     },
-    async (req) => ({ items: await kb.listCollections(actorOf(req, "tickets:read")) }),
+    async (req) => ({ items: await kb.listCollections((await readers.reader(req)).actor) }),
   );
   app.post(
     "/kb/collections",
@@ -74,13 +81,20 @@ export function kbRoutes(app: App, { kb }: AppContext) {
     {
       schema: {
         tags,
-        summary: "Articles in collection order (readers: published only)",
-        security: secured,
+        summary:
+          "Articles in collection order (readers: published only; visitors without an account: end-user guides)",
+        security: optionalAuth,
         querystring: listQuery,
         response: { 200: z.object({ items: z.array(articleSummary) }) },
       },
     },
-    async (req) => ({ items: await kb.listArticles(actorOf(req, "tickets:read"), req.query) }),
+    async (req) => {
+      const { actor, visitor } = await readers.reader(req);
+      const items = await kb.listArticles(actor, req.query);
+      return {
+        items: visitor ? items.filter((a) => a.audiences.includes(VISITOR_AUDIENCE)) : items,
+      };
+    },
   );
   app.post(
     "/kb/articles",
@@ -106,13 +120,19 @@ export function kbRoutes(app: App, { kb }: AppContext) {
         tags,
         summary:
           "An article as the reader sees it: the site's variant or the translation for their language when one exists; `shown` says which",
-        security: secured,
+        security: optionalAuth,
         params: articleParams,
         querystring: readQuery,
         response: { 200: article },
       },
     },
-    async (req) => kb.getArticle(actorOf(req, "tickets:read"), req.params.id, req.query),
+    async (req) => {
+      const { actor, visitor } = await readers.reader(req, req.query.site);
+      const shown = await kb.getArticle(actor, req.params.id, req.query);
+      if (visitor && !shown.audiences.includes(VISITOR_AUDIENCE))
+        throw notFound("kb.article_not_found", "No such article");
+      return shown;
+    },
   );
   app.patch(
     "/kb/articles/:id",
@@ -182,18 +202,33 @@ export function kbRoutes(app: App, { kb }: AppContext) {
     async (req) => kb.diff(actorOf(req, "tickets:read"), req.params.id, req.query.from, req.query.to),
   );
 
+  app.post(
+    "/kb/preview",
+    {
+      schema: {
+        tags,
+        summary: "Render Markdown as an article would show it, sanitised, without saving (editors)",
+        security: secured,
+        body: previewInput,
+        response: { 200: preview },
+      },
+    },
+    async (req) => kb.preview(actorOf(req, "tickets:write"), req.body.body),
+  );
+
   app.get(
     "/kb/assets/:name",
     {
       schema: {
         tags,
         summary: "An image of an imported page",
-        security: secured,
+        security: optionalAuth,
         params: z.strictObject({ name: z.string().max(80) }),
       },
     },
     async (req, reply) => {
-      const { bytes, type } = await kb.readAsset(actorOf(req, "tickets:read"), req.params.name);
+      const { actor } = await readers.reader(req);
+      const { bytes, type } = await kb.readAsset(actor, req.params.name);
       // named by their content, so they never change
       return reply.type(type).header("cache-control", "private, max-age=31536000, immutable").send(bytes);
     },
@@ -206,12 +241,15 @@ export function kbRoutes(app: App, { kb }: AppContext) {
         tags,
         summary:
           "Search published articles by section: stemmed per language, typo-tolerant, prefix on the last word; recorded",
-        security: secured,
+        security: optionalAuth,
         querystring: searchQuery,
         response: { 200: searchResult },
       },
     },
-    async (req) => kb.search(actorOf(req, "tickets:read"), req.query),
+    async (req) => {
+      const { actor, visitor } = await readers.reader(req, req.query.site);
+      return kb.search(actor, visitor ? { ...req.query, audience: VISITOR_AUDIENCE } : req.query);
+    },
   );
   app.post(
     "/kb/search/:id/click",
@@ -219,14 +257,14 @@ export function kbRoutes(app: App, { kb }: AppContext) {
       schema: {
         tags,
         summary: "Record the result the searcher opened",
-        security: secured,
+        security: optionalAuth,
         params: searchParams,
         body: clickInput,
         response: { 204: z.null() },
       },
     },
     async (req, reply) => {
-      await kb.click(actorOf(req, "tickets:read"), req.params.id, req.body);
+      await kb.click((await readers.reader(req)).actor, req.params.id, req.body);
       return reply.status(204).send(null);
     },
   );
@@ -245,4 +283,6 @@ export function kbRoutes(app: App, { kb }: AppContext) {
   );
 
   kbSynonymRoutes(app, kb.synonyms);
+  kbLearningRoutes(app, kb.learning);
+  kbUnansweredRoutes(app, kb.unanswered);
 }

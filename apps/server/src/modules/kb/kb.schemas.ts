@@ -160,6 +160,12 @@ export const revisionDiff = z.object({
   changes: z.array(z.object({ kind: z.enum(["added", "removed", "same"]), text: z.string() })),
 });
 
+export const previewInput = z.strictObject({ body: text(500_000, 0) });
+export const preview = z.object({
+  html: z.string().describe("Sanitised HTML, exactly as readers would see it"),
+  sections: z.array(z.object({ anchor: z.string(), heading: z.string(), level: z.number() })),
+});
+
 export const searchQuery = z.strictObject({
   q: text(300),
   lang: language.optional(),

@@ -1,106 +1,39 @@
-import { stemmer as english } from "@orama/stemmers/english";
-import { stemmer as french } from "@orama/stemmers/french";
-import { stemmer as portuguese } from "@orama/stemmers/portuguese";
-import { stemmer as spanish } from "@orama/stemmers/spanish";
-import { stopwords as enStop } from "@orama/stopwords/english";
-import { stopwords as frStop } from "@orama/stopwords/french";
-import { stopwords as ptStop } from "@orama/stopwords/portuguese";
-import { stopwords as esStop } from "@orama/stopwords/spanish";
-import MiniSearch, { type Query, type SearchResult } from "minisearch";
 import type { Actor } from "../../shared/actor.js";
 import type { Clock } from "../../shared/clock.js";
 import { notFound } from "../../shared/errors.js";
+import {
+  createInvertedIndex,
+  fold,
+  type QueryTerm,
+  type SectionDoc,
+  type SectionHit,
+  TOKEN,
+  termsOf,
+  words,
+} from "./kb.index.js";
 import type { Section } from "./kb.markdown.js";
 import { baseLang, describeShown, type Reader, resolveVariant } from "./kb.policy.js";
 import type { ArticleMeta, KbRepository } from "./kb.repository.js";
 import type { SearchHit, SearchQuery, SuggestInput } from "./kb.schemas.js";
 import { defaultSynonymRules, expandQuery, type SynonymRule } from "./kb.synonyms.js";
 
-/** One section of one article, as indexed. */
-export type SectionDoc = {
-  id: string;
-  articleId: number;
-  anchor: string;
-  heading: string;
-  title: string;
-  text: string;
-  language: string;
-};
-export type SectionHit = { doc: SectionDoc; score: number; terms: string[] };
-
-type Analyzer = { stem: (w: string) => string; stop: Set<string> };
-const ANALYZERS: Record<string, Analyzer> = {
-  en: { stem: english, stop: new Set(enStop) },
-  fr: { stem: french, stop: new Set(frStop) },
-  es: { stem: spanish, stop: new Set(esStop) },
-  pt: { stem: portuguese, stop: new Set(ptStop) },
-};
-const PLAIN: Analyzer = { stem: (w) => w, stop: new Set() };
-
-const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "");
-/** The analyzer of a language tag (pt-BR uses pt); languages without a stemmer are only folded. */
-const analyzerFor = (language: string): Analyzer => ANALYZERS[language.split("-")[0] ?? ""] ?? PLAIN;
-
-/**
- * The index terms of one word in a language: its stem by the language's Snowball stemmer and the
- * word itself, both lower-case and without accents (none for a stop word). The stem lets
- * "enregistrements" meet "enregistrer"; the whole word lets a typo be corrected, which a stem of a
- * misspelt word rarely allows.
- */
-export function termsOf(word: string, language: string): { stem: string; word: string } | null {
-  const { stem, stop } = analyzerFor(language);
-  const lower = word.toLowerCase();
-  const folded = fold(lower);
-  if (stop.has(lower) || stop.has(folded)) return null;
-  return { stem: fold(stem(lower)), word: folded };
-}
-
-const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
-const words = (s: string): string[] => s.match(TOKEN) ?? [];
-
-/** A text as the index sees it: the terms of each word, in the text's language. */
-function analyze(text: string, language: string): string {
-  const out: string[] = [];
-  for (const w of words(text)) {
-    const t = termsOf(w, language);
-    if (!t) continue;
-    out.push(t.word);
-    if (t.stem !== t.word) out.push(t.stem);
-  }
-  return out.join(" ");
-}
+export { type SectionDoc, type SectionHit, termsOf };
 
 /** A pasted request is cut to its first words; more would slow the search without helping it. */
 const MAX_QUERY_WORDS = 64;
 /** Words brought in by synonym rules, at most (a pasted request could otherwise bring in hundreds). */
 const MAX_SYNONYM_WORDS = 32;
-/** Field weights: a word in a heading says more about a section than one in its text. */
-const BOOST = { heading: 3, title: 2, text: 1 };
-/** Typo tolerance grows with the word; a short word must be typed right. */
 /**
  * The weight of a word brought in by a synonym rule, against 1 for a word the reader typed: a little
  * less, so that a page in the reader's own words ("nascimento") stays above its translation's page
  * ("birth"). Measured with `npm run eval:kb`: 0.4 and 0.6 lose recall, 0.8 keeps it.
  */
 const SYNONYM_WEIGHT = 0.8;
-/**
- * BM25+ parameters: k is how soon repeating a word stops adding to a section's score, b how much a
- * section longer than the average is discounted for its length, d the floor a matched word always
- * adds. MiniSearch's defaults are k 1.2, b 0.7, d 0.5; b is raised to 0.85 so that a long list of keys
- * or a change log that names a word many times does not outrank the short section about it (measured
- * with `npm run eval:kb`: recall@1 rose, recall@3 held; b 1 did no better).
- */
-const BM25 = { k: 1.2, b: 0.85, d: 0.5 };
-/**
- * A section longer than LONG_SECTION words weighs less, by the log of how much longer it is (twice as
- * long: 0.59; eight times: 0.32). BM25 alone lets a change log or a list of keys that names a word a
- * hundred times score as high as the short section about it, because a word's weight saturates; the
- * prior keeps such lists below it.
- */
-const LONG_SECTION = 300;
-const lengthPrior = (wordCount: number) =>
-  wordCount <= LONG_SECTION ? 1 : 1 / (1 + Math.log(wordCount / LONG_SECTION));
-const typos = (term: string) => (term.length >= 8 ? 0.25 : term.length >= 4 ? 1 : 0);
+/** Typo tolerance grows with the word; a short word must be typed right. */
+const typos = (term: string) =>
+  term.length >= 8 ? Math.round(term.length * 0.25) : term.length >= 4 ? 1 : 0;
+/** A prefix of one or two letters matches too many words to mean anything yet. */
+const MIN_PREFIX = 3;
 
 /**
  * One in-memory index of every section, in every language. Texts are analysed in their own
@@ -111,42 +44,12 @@ export function createSectionIndex(
   /** the synonym rules in force, read at every search (they may be edited while the index lives) */
   synonyms: () => readonly SynonymRule[] = () => defaultSynonymRules,
 ) {
-  const index = newIndex();
-  const docs = new Map<string, SectionDoc>();
-  /** each section's length prior (see lengthPrior) */
-  const priors = new Map<string, number>();
-  const byArticle = new Map<number, string[]>();
-
-  function newIndex() {
-    return new MiniSearch<SectionDoc>({
-      fields: ["title", "heading", "text"],
-      // the id is extracted through here too, and must stay as it is
-      extractField: (doc, field) =>
-        field === "id" ? doc.id : analyze(String(doc[field as keyof SectionDoc] ?? ""), doc.language),
-      tokenize: (s) => s.split(" "),
-      processTerm: (t) => t || null,
-    });
-  }
+  const index = createInvertedIndex();
 
   return {
     /** Replaces the indexed sections of one article (none: it leaves the index). */
     replaceArticle(articleId: number, sections: SectionDoc[]): void {
-      for (const id of byArticle.get(articleId) ?? []) {
-        index.discard(id);
-        docs.delete(id);
-        priors.delete(id);
-      }
-      byArticle.delete(articleId);
-      if (sections.length === 0) return;
-      for (const s of sections) {
-        docs.set(s.id, s);
-        priors.set(s.id, lengthPrior(words(s.text).length));
-      }
-      index.addAll(sections);
-      byArticle.set(
-        articleId,
-        sections.map((s) => s.id),
-      );
+      index.replaceArticle(articleId, sections);
     },
 
     /**
@@ -158,11 +61,11 @@ export function createSectionIndex(
     search(
       query: string,
       languages: readonly string[],
-      allowed: ReadonlySet<number>,
+      allowed: { has(articleId: number): boolean },
       limit: number,
     ): SectionHit[] {
       const list = words(query).slice(0, MAX_QUERY_WORDS);
-      const queries: Query[] = [];
+      const queries: QueryTerm[] = [];
       const add = (w: string, weight: number, typed: boolean, last: boolean) => {
         const stems = new Set<string>();
         const whole = new Set<string>();
@@ -172,17 +75,16 @@ export function createSectionIndex(
           whole.add(t.word);
           if (t.stem !== t.word) stems.add(t.stem);
         }
-        const boostTerm = () => weight;
         for (const term of whole)
           queries.push({
-            queries: [term],
+            term,
+            weight,
             fuzzy: typed ? typos(term) : 0,
-            prefix: last && term.length >= 2,
-            boostTerm,
+            prefix: last && term.length >= MIN_PREFIX,
           });
         for (const term of stems)
           if (!whole.has(term))
-            queries.push({ queries: [term], prefix: last && term.length >= 2, boostTerm });
+            queries.push({ term, weight, fuzzy: 0, prefix: last && term.length >= MIN_PREFIX });
       };
       list.forEach((w, i) => {
         add(w, 1, true, i === list.length - 1);
@@ -199,23 +101,7 @@ export function createSectionIndex(
       ].slice(0, MAX_SYNONYM_WORDS);
       for (const w of extra) add(w, SYNONYM_WEIGHT, false, false);
       if (queries.length === 0) return [];
-      const results: SearchResult[] = index.search(
-        { combineWith: "OR", queries },
-        {
-          boost: BOOST,
-          tokenize: (s) => [s],
-          processTerm: (t) => t,
-          bm25: BM25,
-          boostDocument: (id) => priors.get(String(id)) ?? 1,
-          filter: (r) => allowed.has(docs.get(String(r.id))?.articleId ?? -1),
-        },
-      );
-      const hits: SectionHit[] = [];
-      for (const r of results.slice(0, limit)) {
-        const doc = docs.get(String(r.id));
-        if (doc) hits.push({ doc, score: r.score, terms: r.terms });
-      }
-      return hits;
+      return index.search(queries, (id) => allowed.has(id), limit);
     },
   };
 }
@@ -267,30 +153,80 @@ type SearchDeps = {
   siteCodes: (ids: number[]) => Promise<Map<number, string>>;
   /** the synonym rules in force (default: the shipped ones) */
   synonyms?: () => Promise<readonly SynonymRule[]>;
+  /** the words learned from use, if any */
+  learned?: LearnedSource;
 };
 
+/** The words learned from use, per article (kb.learning.ts), as the index takes them. */
+export type LearnedSource = {
+  /** changes whenever a learned term is added, strengthened or removed */
+  signature: () => Promise<string>;
+  /** each article's learned words (repeated by weight), for the given articles or all */
+  words: (articleIds?: readonly number[]) => Promise<Map<number, string>>;
+  /** the articles whose learned words changed at or after a time */
+  changedSince: (ms: number) => Promise<number[]>;
+};
+
+/**
+ * How long a search trusts the index without asking the database whether another process changed an
+ * article (changes made through this process are seen at once: see `touch`).
+ */
+const RECHECK_MS = 1000;
+/** Reader-and-filter combinations whose visible articles are remembered until the next change. */
+const MAX_VISIBLE_CACHED = 256;
+
 /** Searching the published knowledge base as a reader sees it, with every search recorded. */
-export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms }: SearchDeps) {
+export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, learned }: SearchDeps) {
   let rules: readonly SynonymRule[] = defaultSynonymRules;
   const index = createSectionIndex(() => rules);
   let signature = "";
+  let checkedAt = Number.NEGATIVE_INFINITY;
   const metas = new Map<number, Prepared>();
   let families: ArticleMeta[][] = [];
   let building: Promise<void> | null = null;
   let since = 0;
+  let learnedSince = 0;
+  let learnedWords = new Map<number, string>();
+  const visibleCache = new Map<string, Map<number, number>>();
+
+  const sameMeta = (a: ArticleMeta, b: ArticleMeta) =>
+    (Object.keys(a) as Array<keyof ArticleMeta>).every((k) => a[k] === b[k]);
 
   /**
-   * Brings the in-memory index up to date when an article changed since it was last read (here or in
-   * another process): everything the first time, then only the articles changed since.
+   * Brings the in-memory index up to date when an article or its learned words changed since it was
+   * last read (here or in another process): everything the first time, then only what changed since.
+   * The database is asked at most once a second, or at once after a change made here.
    */
   async function fresh(): Promise<void> {
-    const now = await repo.signature();
+    const t = performance.now();
+    if (signature !== "" && t - checkedAt < RECHECK_MS) return;
+    const now = `${await repo.signature()}|${learned ? await learned.signature() : ""}`;
+    checkedAt = t;
     if (now === signature) return;
     building ??= (async () => {
+      const first = signature === "";
       // a minute of overlap covers writers whose clocks run a little behind ours
-      const rows = signature === "" ? await repo.allMeta() : await repo.metaSince(since - CLOCK_SKEW_MS);
+      const rows = first ? await repo.allMeta() : await repo.metaSince(since - CLOCK_SKEW_MS);
+      const relearn = new Set<number>();
+      if (learned) {
+        const changed = first ? [] : await learned.changedSince(learnedSince - CLOCK_SKEW_MS);
+        learnedSince = clock.now();
+        const fresher = await learned.words(first ? undefined : changed);
+        if (first) learnedWords = fresher;
+        else
+          for (const id of changed) {
+            const w = fresher.get(id);
+            if (w) learnedWords.set(id, w);
+            else learnedWords.delete(id);
+            relearn.add(id);
+          }
+      }
+      const changedRows = new Set<number>();
       for (const a of rows) {
         since = Math.max(since, a.updated_at);
+        const before = metas.get(a.id);
+        if (before && sameMeta(before.meta, a) && !relearn.has(a.id)) continue;
+        changedRows.add(a.id);
         if (a.status !== "published") {
           metas.delete(a.id);
           index.replaceArticle(a.id, []);
@@ -301,14 +237,23 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms }: S
           audiences: JSON.parse(a.audiences) as string[],
           versions: JSON.parse(a.versions) as string[],
         });
-        index.replaceArticle(a.id, sectionDocs(a));
+        index.replaceArticle(a.id, sectionDocs(a, learnedWords.get(a.id)));
       }
-      const byRoot = new Map<number, ArticleMeta[]>();
-      for (const { meta: a } of metas.values()) {
-        const root = a.parent_id ?? a.id;
-        byRoot.set(root, [...(byRoot.get(root) ?? []), a]);
+      for (const id of relearn) {
+        const p = metas.get(id);
+        if (p && !changedRows.has(id)) index.replaceArticle(id, sectionDocs(p.meta, learnedWords.get(id)));
       }
-      families = [...byRoot.values()];
+      if (first || changedRows.size > 0) {
+        const byRoot = new Map<number, ArticleMeta[]>();
+        for (const { meta: a } of metas.values()) {
+          const root = a.parent_id ?? a.id;
+          const family = byRoot.get(root);
+          if (family) family.push(a);
+          else byRoot.set(root, [a]);
+        }
+        families = [...byRoot.values()];
+        visibleCache.clear();
+      }
       signature = now;
     })().finally(() => {
       building = null;
@@ -318,12 +263,17 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms }: S
 
   /** The article each family shows this reader, among those passing the filters, with the resolution step. */
   function visible(reader: Reader, f: Filters): Map<number, number> {
+    const key = JSON.stringify([reader.siteId, baseLang(reader.language), f]);
+    const cached = visibleCache.get(key);
+    if (cached) return cached;
     const out = new Map<number, number>();
     for (const family of families) {
       const chosen = resolveVariant(family, reader);
       if (chosen && passes(metas.get(chosen.article.id) as Prepared, f))
         out.set(chosen.article.id, chosen.step);
     }
+    if (visibleCache.size >= MAX_VISIBLE_CACHED) visibleCache.clear();
+    visibleCache.set(key, out);
     return out;
   }
 
@@ -344,7 +294,7 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms }: S
     const languages = [
       ...new Set([baseLang(reader.language), "en", ...(q.language ? [baseLang(q.language)] : [])]),
     ];
-    const raw = index.search(query, languages, new Set(steps.keys()), q.limit * 5);
+    const raw = index.search(query, languages, steps, q.limit * 5);
     const perArticle = new Map<number, number>();
     const kept = raw.filter((h) => {
       const seen = perArticle.get(h.doc.articleId) ?? 0;
@@ -392,8 +342,16 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms }: S
   }
 
   return {
+    /** Makes the next search look for changes at once (after an article or learned word was written here). */
+    touch(): void {
+      checkedAt = Number.NEGATIVE_INFINITY;
+    },
+
     /** Ranked section hits for a query, as the reader's site and language resolve each article. */
     search: (actor: Actor, q: SearchQuery) => run(actor, q.q, q, "search"),
+
+    /** The same search, recorded as made by another feature (the chatbot). */
+    searchFor: (actor: Actor, q: SearchQuery, source: "chatbot") => run(actor, q.q, q, source),
 
     /** The best articles for a request being written, before it becomes a ticket. */
     suggest: (actor: Actor, input: SuggestInput) =>
@@ -430,8 +388,9 @@ type Filters = {
 const CLOCK_SKEW_MS = 60_000;
 
 /** The sections of an article as the index holds them. */
-const sectionDocs = (a: ArticleMeta): SectionDoc[] =>
+const sectionDocs = (a: ArticleMeta, learned?: string): SectionDoc[] =>
   (JSON.parse(a.sections) as Section[]).map((s, i) => ({
+    ...(i === 0 && learned ? { learned } : {}),
     id: `${a.id}:${i}`,
     articleId: a.id,
     anchor: s.anchor,

@@ -8,7 +8,8 @@ import { conflict, forbidden, invalid, notFound } from "../../shared/errors.js";
 import { allowedActions } from "../../shared/policy.js";
 import type { SitesService } from "../sites/sites.service.js";
 import { createAssetStore } from "./kb.assets.js";
-import type { Section } from "./kb.markdown.js";
+import { createKbLearning } from "./kb.learning.js";
+import { renderMarkdown, type Section } from "./kb.markdown.js";
 import {
   articlePolicy,
   baseLang,
@@ -36,6 +37,7 @@ import type {
 } from "./kb.schemas.js";
 import { createKbSearch } from "./kb.search.js";
 import { createSynonymStore } from "./kb.synonyms.js";
+import { createUnanswered } from "./kb.unanswered.js";
 
 /** The knowledge base: collections, articles with revisions, translations and site variants, and search. */
 export function createKbService({
@@ -134,12 +136,14 @@ export function createKbService({
   const revisions = createRevisions({ repo, clock });
   const { applyChange, insertArticle } = revisions;
   const synonyms = createSynonymStore({ db, clock });
+  const learning = createKbLearning({ db, clock, touch: () => search.touch() });
   const search = createKbSearch({
     clock,
     repo,
     readerOf,
     siteCodes: (ids) => sites.codes(ids),
     synonyms: synonyms.rules,
+    learned: learning.source,
   });
 
   return {
@@ -216,6 +220,7 @@ export function createKbService({
       let collectionId = input.collectionId;
       let siteId: number | null = null;
       let basedOn: number | null = null;
+      let audiences = input.audiences;
       if (input.parentId !== undefined) {
         const parent = await repo.article(input.parentId);
         if (!parent)
@@ -239,6 +244,8 @@ export function createKbService({
           throw conflict("kb.variant_exists", "This article already has a text for that site and language");
         collectionId = parent.collection_id;
         basedOn = parent.revision;
+        // A translation or a site variant is read by the same people as the article it adapts, unless told otherwise.
+        if (!audiences.length) audiences = JSON.parse(parent.audiences) as typeof audiences;
       } else if (input.site) {
         throw invalid("kb.variant_needs_parent", "A site variant adapts a generic article: give parentId", [
           { field: "parentId", message: "required with site" },
@@ -257,7 +264,7 @@ export function createKbService({
           slug: slugify(input.title),
           title: input.title,
           body_md: input.body,
-          audiences: JSON.stringify(input.audiences),
+          audiences: JSON.stringify(audiences),
           product: input.product ?? null,
           versions: JSON.stringify(input.versions),
           status: input.status,
@@ -267,6 +274,7 @@ export function createKbService({
           source_hash: null,
         }),
       );
+      search.touch();
       return view(actor, row, null);
     },
 
@@ -309,7 +317,16 @@ export function createKbService({
         const changed = Object.entries(change).some(([k, v]) => current[k as keyof ArticleRow] !== v);
         if (changed) await applyChange(tx, current, change, actor, patch.note ?? null);
       });
+      search.touch();
       return view(actor, (await repo.article(id)) as ArticleRow, null);
+    },
+
+    /** Markdown rendered and sanitised exactly as a saved article would be, for the editor's preview. */
+    preview(actor: Actor, body: string): { html: string; sections: Omit<Section, "text">[] } {
+      if (!canEditKb(actor))
+        throw forbidden("kb.edit_forbidden", "Only agents, coordinators and hub admins write articles");
+      const { html, sections } = renderMarkdown(body);
+      return { html, sections: sections.map(({ anchor, heading, level }) => ({ anchor, heading, level })) };
     },
 
     /** The generic article with its translations and variants (editors see every status). */
@@ -336,7 +353,53 @@ export function createKbService({
     },
 
     search: search.search,
+    /** A search made for another feature (the chatbot), recorded with that source for the reports. */
+    searchFor: search.searchFor,
     click: search.click,
+    /** words learned from use as articles' search terms */
+    learning,
+    /** the questions the knowledge base did not answer (GET /kb/unanswered) */
+    unanswered: createUnanswered({ db, clock, sites }),
+
+    /** A reader said an article helped: the searches in which they opened it teach it their words. */
+    async learnFromHelpfulArticle(actor: Actor, articleId: number): Promise<void> {
+      if (!actor.userId) return;
+      const searches = await repo.clickedSearches(actor.userId, articleId, clock.now() - LEARN_WINDOW_MS);
+      for (const s of searches)
+        await learning.record({
+          articleId,
+          text: s.query,
+          language: s.language,
+          witness: `user:${actor.userId}`,
+          source: "search",
+          staff: false,
+          siteId: s.site_id,
+        });
+    },
+
+    /** Staff linked published articles in a reply on a ticket: the ticket's subject teaches them its words. */
+    async learnFromStaffLink(
+      tx: Db,
+      ticket: { id: number; subject: string; siteId: number },
+      articleIds: number[],
+    ): Promise<void> {
+      for (const articleId of new Set(articleIds)) {
+        const a = await repo.article(articleId, tx);
+        if (a?.status !== "published") continue;
+        await learning.record(
+          {
+            articleId,
+            text: ticket.subject,
+            language: a.language,
+            witness: `ticket:${ticket.id}`,
+            source: "ticket",
+            staff: true,
+            siteId: ticket.siteId,
+          },
+          tx,
+        );
+      }
+    },
     suggest: search.suggest,
     /** the synonym rules search applies (GET|PUT /kb/synonyms) */
     synonyms,
@@ -361,7 +424,7 @@ export function createKbService({
       collectionId: number,
       title: string,
     ): Promise<ArticleRow> {
-      return db.transaction().execute(async (tx) => {
+      const row = await db.transaction().execute(async (tx) => {
         const now = clock.now();
         return repo.insertArticle(tx, {
           collection_id: collectionId,
@@ -390,6 +453,8 @@ export function createKbService({
           published_at: null,
         });
       });
+      search.touch();
+      return row;
     },
     /** For the importer: writes an imported page's new text as a revision. */
     async writeImported(
@@ -404,14 +469,19 @@ export function createKbService({
         if (language && language !== current.language) await repo.updateArticle(tx, id, { language });
         await applyChange(tx, { ...current, ...(language ? { language } : {}) }, rest, actor, note);
       });
+      search.touch();
     },
     /** For the importer: moves a page in its collection's order without a new revision. */
     async reposition(id: number, position: number): Promise<void> {
       await repo.updateArticle(db, id, { position });
+      search.touch();
     },
   };
 }
 export type KbService = ReturnType<typeof createKbService>;
+
+/** How long after a search a "helpful" on the article opened from it still counts as its answer. */
+const LEARN_WINDOW_MS = 24 * 3600_000;
 
 /** A URL-friendly name from a title. */
 export function slugify(title: string): string {

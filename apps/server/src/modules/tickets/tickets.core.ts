@@ -31,7 +31,7 @@ export type Deps = {
 export type TicketChange =
   | { type: "created" }
   | { type: "updated"; fields: string[] }
-  | { type: "message"; kind: "reply" | "note"; fromRequester: boolean }
+  | { type: "message"; kind: "reply" | "note"; fromRequester: boolean; messageId: number }
   | { type: "tier"; from: number; to: number };
 /** Runs inside the write's transaction with the ticket as written; its work commits or fails with it. */
 export type TicketObserver = (

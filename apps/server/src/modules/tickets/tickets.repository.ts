@@ -21,6 +21,7 @@ export type TicketFilter = {
   categories?: string[];
   assignee?: number | "none";
   contactId?: number;
+  slaStates?: string[];
   q?: string;
 };
 /** Keyset sort; `sla_due_at` is ascending only, with tickets that have no running clock last. */
@@ -88,6 +89,27 @@ function subjectMatches(text: string, pg: boolean) {
   return NOT_WORD.test(text) ? sql<boolean>`(${fts} and ${containsText("tickets.subject", text)})` : fts;
 }
 
+/** A list filter as one WHERE condition (lists and queue counts share it). */
+function matching(f: TicketFilter, pg: boolean) {
+  return (eb: ExpressionBuilder<Database, "tickets">) => {
+    const and = [];
+    if (f.siteIds) and.push(eb("tickets.site_id", "in", f.siteIds.length ? f.siteIds : [-1]));
+    if (f.statuses) and.push(eb("tickets.status", "in", f.statuses));
+    if (f.tiers) and.push(eb("tickets.tier", "in", f.tiers));
+    if (f.priorities) and.push(eb("tickets.priority", "in", f.priorities));
+    if (f.categories) and.push(eb("tickets.category", "in", f.categories));
+    if (f.slaStates) and.push(eb("tickets.sla_state", "in", f.slaStates));
+    if (f.assignee === "none") and.push(eb("tickets.assignee_id", "is", null));
+    else if (f.assignee !== undefined) and.push(eb("tickets.assignee_id", "=", f.assignee));
+    if (f.contactId !== undefined) and.push(eb("tickets.contact_id", "=", f.contactId));
+    if (f.q) {
+      const text = f.q;
+      and.push(eb.or([subjectMatches(text, pg), eb("tickets.key", "=", text.toUpperCase())]));
+    }
+    return eb.and(and);
+  };
+}
+
 /** SQL for tickets and everything hanging off them. Lists are always scoped to what the actor may read. */
 export function createTicketsRepository(db: Db) {
   const withRequester = (exec: Db) =>
@@ -110,6 +132,39 @@ export function createTicketsRepository(db: Db) {
         .where("tickets.create_request_key", "=", requestKey)
         .executeTakeFirst(),
 
+    /** A ticket opened by channel intake (no signed-in creator) under its request key. */
+    findByIntakeKey: (requestKey: string, exec: Db = db): Promise<TicketRow | undefined> =>
+      withRequester(exec)
+        .where("tickets.created_by", "is", null)
+        .where("tickets.create_request_key", "=", requestKey)
+        .executeTakeFirst(),
+
+    /** The contact's most recently updated ticket at the site on a channel that is still open, or resolved since `resolvedSince`. */
+    latestOpenOfContact: (
+      siteId: number,
+      contactId: number,
+      channel: string,
+      resolvedSince: number,
+      exec: Db = db,
+    ): Promise<TicketRow | undefined> =>
+      withRequester(exec)
+        .where("tickets.site_id", "=", siteId)
+        .where("tickets.contact_id", "=", contactId)
+        .where("tickets.channel", "=", channel)
+        .where((eb) =>
+          eb.or([
+            eb("tickets.status", "not in", ["resolved", "closed"]),
+            eb.and([eb("tickets.status", "=", "resolved"), eb("tickets.resolved_at", ">=", resolvedSince)]),
+          ]),
+        )
+        .orderBy("tickets.updated_at", "desc")
+        .orderBy("tickets.id", "desc")
+        .limit(1)
+        .executeTakeFirst(),
+
+    message: (id: number, exec: Db = db) =>
+      exec.selectFrom("ticket_messages").selectAll().where("id", "=", id).executeTakeFirst(),
+
     /** One page of visible tickets, keyset-paginated on (sort column, id). */
     list(
       scope: TicketScope,
@@ -118,20 +173,9 @@ export function createTicketsRepository(db: Db) {
       after: [number | null, number] | null,
       limit: number,
     ) {
-      let q = withRequester(db).where(visibleTo(scope));
-      if (f.siteIds) q = q.where("tickets.site_id", "in", f.siteIds.length ? f.siteIds : [-1]);
-      if (f.statuses) q = q.where("tickets.status", "in", f.statuses);
-      if (f.tiers) q = q.where("tickets.tier", "in", f.tiers);
-      if (f.priorities) q = q.where("tickets.priority", "in", f.priorities);
-      if (f.categories) q = q.where("tickets.category", "in", f.categories);
-      if (f.assignee === "none") q = q.where("tickets.assignee_id", "is", null);
-      else if (f.assignee !== undefined) q = q.where("tickets.assignee_id", "=", f.assignee);
-      if (f.contactId !== undefined) q = q.where("tickets.contact_id", "=", f.contactId);
-      if (f.q) {
-        const text = f.q;
-        const pg = isPostgres(db);
-        q = q.where((eb) => eb.or([subjectMatches(text, pg), eb("tickets.key", "=", text.toUpperCase())]));
-      }
+      let q = withRequester(db)
+        .where(visibleTo(scope))
+        .where(matching(f, isPostgres(db)));
       const col = `tickets.${sort.column}` as const;
       if (sort.column === "sla_due_at") {
         if (after) {
@@ -160,6 +204,67 @@ export function createTicketsRepository(db: Db) {
       const dir = sort.desc ? "desc" : "asc";
       return q.orderBy(col, dir).orderBy("tickets.id", dir).limit(limit).execute();
     },
+
+    /**
+     * How many visible tickets match each filter, in one statement: one `sum(case ...)` per filter over
+     * the rows that match any of them, so the counts of every queue cost one pass.
+     */
+    async counts(scope: TicketScope, filters: TicketFilter[]): Promise<number[]> {
+      if (!filters.length) return [];
+      const pg = isPostgres(db);
+      const row = await db
+        .selectFrom("tickets")
+        .where(visibleTo(scope))
+        .where((eb) => eb.or(filters.map((f) => matching(f, pg)(eb))))
+        .select((eb) =>
+          filters.map((f, i) =>
+            eb.fn
+              .sum<number | string | null>(eb.case().when(matching(f, pg)(eb)).then(1).else(0).end())
+              .as(`c${i}`),
+          ),
+        )
+        .executeTakeFirst();
+      const r = (row ?? {}) as Record<string, number | string | null>;
+      return filters.map((_, i) => Number(r[`c${i}`] ?? 0));
+    },
+
+    /**
+     * Audit events after an id with what the read policy needs of their tickets, oldest first, for the
+     * live stream; `fromId` lets the caller look back over ids that committed out of order.
+     */
+    changes: (fromId: number, limit: number) =>
+      db
+        .selectFrom("ticket_events")
+        .innerJoin("tickets", "tickets.id", "ticket_events.ticket_id")
+        .innerJoin("contacts", "contacts.id", "tickets.contact_id")
+        .select([
+          "ticket_events.id",
+          "ticket_events.type",
+          "ticket_events.actor_user_id",
+          "ticket_events.created_at",
+          "tickets.id as ticket_id",
+          "tickets.key",
+          "tickets.site_id",
+          "tickets.tier",
+          "tickets.vendor_team_id",
+          "tickets.version",
+          "contacts.user_id as requester_user_id",
+        ])
+        .where("ticket_events.id", ">", fromId)
+        .orderBy("ticket_events.id")
+        .limit(limit)
+        .execute(),
+
+    /** The id of the latest audit event (where a live stream starts). */
+    lastEventId: async (): Promise<number> =>
+      Number(
+        (
+          await db
+            .selectFrom("ticket_events")
+            .select((eb) => eb.fn.max("id").as("id"))
+            .executeTakeFirst()
+        )?.id ?? 0,
+      ),
 
     /** Takes the site's next ticket number; the row lock makes it unique under concurrent creation. */
     async nextNumber(tx: Db, siteId: number): Promise<number> {

@@ -14,6 +14,7 @@ export const STATUSES = [
 ] as const;
 export const CHANNELS = ["web", "email", "whatsapp", "phone", "register", "api", "chatbot"] as const;
 export const TIERS = [0, 1, 2, 3] as const;
+export const SLA_STATES = ["ok", "warning", "breached", "paused"] as const;
 
 export type Status = (typeof STATUSES)[number];
 
@@ -98,6 +99,7 @@ export const ticketListQuery = z.strictObject({
     .optional()
     .describe("me, none or a user id"),
   requester: z.coerce.number().int().positive().optional().describe("a contact id"),
+  sla: csv(z.enum(SLA_STATES)).optional().describe("SLA states, e.g. warning,breached"),
   q: text(200).optional(),
   sort: z
     .enum(["created", "-created", "updated", "-updated", "priority", "-priority", "sla"])
@@ -148,7 +150,7 @@ export const ticket = z.object({
   resolvedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
   slaDueAt: z.string().nullable().describe("the earliest due time of the ticket's running SLA clocks"),
-  slaState: z.enum(["ok", "warning", "breached", "paused"]).nullable(),
+  slaState: z.enum(SLA_STATES).nullable(),
   actions: z.array(z.string()),
 });
 export type TicketView = z.infer<typeof ticket>;

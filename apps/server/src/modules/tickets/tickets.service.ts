@@ -17,6 +17,8 @@ import {
   type TicketObserver,
 } from "./tickets.core.js";
 import { versionConflict } from "./tickets.errors.js";
+import { createTicketFeed } from "./tickets.feed.js";
+import { createTicketIntake } from "./tickets.intake.js";
 import { ticketCreatePolicy, ticketPolicy, ticketScope } from "./tickets.policy.js";
 import type { EventInput, TicketRow } from "./tickets.repository.js";
 import type {
@@ -54,6 +56,8 @@ export function createTicketsService(deps: Deps) {
     ...createTicketThread(core),
     ...createTicketAttachments(core),
     ...createTicketWorkflow(core),
+    ...createTicketIntake(core),
+    ...createTicketFeed(core),
     /** Opens a ticket at Level 1 of its site. A repeated request key returns the first ticket. */
     async create(
       actor: Actor,
@@ -183,6 +187,7 @@ export function createTicketsService(deps: Deps) {
           categories: q.category,
           assignee: q.assignee === "me" ? actor.userId : q.assignee,
           contactId: q.requester,
+          slaStates: q.sla,
           q: q.q,
         },
         sort,

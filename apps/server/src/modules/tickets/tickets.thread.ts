@@ -79,7 +79,7 @@ export function createTicketThread(core: TicketsCore) {
             });
           }
           await repo.addEvents(tx, t.id, events, now);
-          await notify(tx, key, t, { type: "message", kind: input.kind, fromRequester }, now);
+          await notify(tx, key, t, { type: "message", kind: input.kind, fromRequester, messageId: id }, now);
           return id;
         });
       });

@@ -1,0 +1,232 @@
+import type { Insertable, Selectable, Updateable } from "kysely";
+import type { Db } from "../../../db/database.js";
+import type { EmailMailboxesTable, EmailMessagesTable } from "../../../db/schema.js";
+
+export type MailboxRow = Selectable<EmailMailboxesTable>;
+export type EmailMessageRow = Selectable<EmailMessagesTable>;
+
+/** SQL of the email channel: mailboxes, messages in and out, bounces. */
+export function createEmailRepository(db: Db) {
+  return {
+    mailboxesOfSite: (siteId: number) =>
+      db.selectFrom("email_mailboxes").selectAll().where("site_id", "=", siteId).orderBy("id").execute(),
+
+    mailbox: (id: number, exec: Db = db) =>
+      exec.selectFrom("email_mailboxes").selectAll().where("id", "=", id).executeTakeFirst(),
+
+    mailboxByAddress: (address: string) =>
+      db
+        .selectFrom("email_mailboxes")
+        .selectAll()
+        .where("address", "=", address.toLowerCase())
+        .where("enabled", "=", 1)
+        .executeTakeFirst(),
+
+    /** Enabled mailboxes that are read over IMAP. */
+    imapMailboxes: () =>
+      db
+        .selectFrom("email_mailboxes")
+        .selectAll()
+        .where("enabled", "=", 1)
+        .where("imap_host", "is not", null)
+        .orderBy("id")
+        .execute(),
+
+    /** The mailbox a site answers from when a ticket has none of its own: its first enabled one. */
+    firstMailboxOfSite: (siteId: number, exec: Db = db) =>
+      exec
+        .selectFrom("email_mailboxes")
+        .selectAll()
+        .where("site_id", "=", siteId)
+        .where("enabled", "=", 1)
+        .orderBy("id")
+        .limit(1)
+        .executeTakeFirst(),
+
+    insertMailbox: (row: Insertable<EmailMailboxesTable>) =>
+      db.insertInto("email_mailboxes").values(row).returningAll().executeTakeFirstOrThrow(),
+
+    updateMailbox: (id: number, patch: Updateable<EmailMailboxesTable>) =>
+      db
+        .updateTable("email_mailboxes")
+        .set(patch)
+        .where("id", "=", id)
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+
+    /**
+     * Takes or renews the lease on reading a mailbox; false when another process holds it. Several
+     * worker processes may run, but one reads a mailbox at a time.
+     */
+    async claimReader(id: number, readerId: string, now: number, until: number): Promise<boolean> {
+      const res = await db
+        .updateTable("email_mailboxes")
+        .set({ reader_id: readerId, reader_until: until })
+        .where("id", "=", id)
+        .where((eb) =>
+          eb.or([eb("reader_id", "is", null), eb("reader_id", "=", readerId), eb("reader_until", "<", now)]),
+        )
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
+    },
+
+    releaseReader: (id: number, readerId: string) =>
+      db
+        .updateTable("email_mailboxes")
+        .set({ reader_id: null, reader_until: null })
+        .where("id", "=", id)
+        .where("reader_id", "=", readerId)
+        .execute(),
+
+    /** A new UIDVALIDITY means the server renumbered the folder: start over; Message-IDs keep it once-only. */
+    resetCursor: (id: number, uidValidity: number) =>
+      db
+        .updateTable("email_mailboxes")
+        .set({ uid_validity: uidValidity, last_uid: 0 })
+        .where("id", "=", id)
+        .execute(),
+
+    /** Moves the cursor forward only, after the message's transaction committed. */
+    advanceCursor: (id: number, uidValidity: number, uid: number) =>
+      db
+        .updateTable("email_mailboxes")
+        .set({ last_uid: uid })
+        .where("id", "=", id)
+        .where("uid_validity", "=", uidValidity)
+        .where("last_uid", "<", uid)
+        .execute(),
+
+    noteChecked: (id: number, now: number, error: string | null) =>
+      db
+        .updateTable("email_mailboxes")
+        .set({ last_checked_at: now, last_error: error })
+        .where("id", "=", id)
+        .execute(),
+
+    /** Whether this mailbox already took the message, by UID or by Message-ID. */
+    async alreadyTaken(
+      mailboxId: number,
+      messageId: string,
+      uid: { uidValidity: number; uid: number } | null,
+    ): Promise<boolean> {
+      const row = await db
+        .selectFrom("email_messages")
+        .select("id")
+        .where("mailbox_id", "=", mailboxId)
+        .where((eb) => {
+          const byId = eb.and([eb("direction", "=", "in"), eb("message_id", "=", messageId)]);
+          return uid
+            ? eb.or([byId, eb.and([eb("uid_validity", "=", uid.uidValidity), eb("uid", "=", uid.uid)])])
+            : byId;
+        })
+        .executeTakeFirst();
+      return !!row;
+    },
+
+    insertMessage: (tx: Db, row: Insertable<EmailMessagesTable>) =>
+      tx.insertInto("email_messages").values(row).returningAll().executeTakeFirstOrThrow(),
+
+    /** Tickets of the site that mails with these Message-IDs belong to, newest mail first. */
+    ticketsByMessageIds: (siteId: number, ids: string[], exec: Db = db) =>
+      ids.length
+        ? exec
+            .selectFrom("email_messages")
+            .innerJoin("email_mailboxes", "email_mailboxes.id", "email_messages.mailbox_id")
+            .select(["email_messages.message_id", "email_messages.ticket_id"])
+            .where("email_messages.message_id", "in", ids)
+            .where("email_messages.ticket_id", "is not", null)
+            .where("email_mailboxes.site_id", "=", siteId)
+            .orderBy("email_messages.id", "desc")
+            .execute()
+        : Promise.resolve([]),
+
+    outboundByMessageId: (messageId: string, exec: Db = db) =>
+      exec
+        .selectFrom("email_messages")
+        .selectAll()
+        .where("direction", "=", "out")
+        .where("message_id", "=", messageId)
+        .executeTakeFirst(),
+
+    /** The latest mail the requester sent on a ticket: what a staff reply answers. */
+    lastInbound: (ticketId: number, exec: Db = db) =>
+      exec
+        .selectFrom("email_messages")
+        .selectAll()
+        .where("ticket_id", "=", ticketId)
+        .where("direction", "=", "in")
+        .where("status", "=", "taken")
+        .orderBy("id", "desc")
+        .limit(1)
+        .executeTakeFirst(),
+
+    message: (id: number, exec: Db = db) =>
+      exec.selectFrom("email_messages").selectAll().where("id", "=", id).executeTakeFirst(),
+
+    byDedupeKey: (key: string, exec: Db = db) =>
+      exec.selectFrom("email_messages").selectAll().where("dedupe_key", "=", key).executeTakeFirst(),
+
+    markSent: (id: number, now: number, detail: string | null) =>
+      db
+        .updateTable("email_messages")
+        .set({ status: "sent", sent_at: now, status_detail: detail })
+        .where("id", "=", id)
+        .execute(),
+
+    markFailed: (id: number, detail: string) =>
+      db
+        .updateTable("email_messages")
+        .set({ status: "failed", status_detail: detail.slice(0, 1000) })
+        .where("id", "=", id)
+        .execute(),
+
+    /** How many mails of a kind went to an address since a time (rate limits). */
+    async sentToSince(address: string, kind: string, since: number, exec: Db = db): Promise<number> {
+      const row = await exec
+        .selectFrom("email_messages")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("to_address", "=", address)
+        .where("kind", "=", kind)
+        .where("created_at", ">=", since)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
+    insertBounce: (
+      tx: Db,
+      row: {
+        address: string;
+        site_id: number | null;
+        contact_id: number | null;
+        email_message_id: number | null;
+        permanent: number;
+        status: string | null;
+        diagnostic: string | null;
+        created_at: number;
+      },
+    ) => tx.insertInto("email_bounces").values(row).execute(),
+
+    /** Whether mail to the address bounced for good since a time. */
+    async hardBouncedSince(address: string, since: number): Promise<boolean> {
+      const row = await db
+        .selectFrom("email_bounces")
+        .select("id")
+        .where("address", "=", address.toLowerCase())
+        .where("permanent", "=", 1)
+        .where("created_at", ">=", since)
+        .limit(1)
+        .executeTakeFirst();
+      return !!row;
+    },
+
+    messagesOfTicket: (ticketId: number) =>
+      db
+        .selectFrom("email_messages")
+        .selectAll()
+        .where("ticket_id", "=", ticketId)
+        .orderBy("id")
+        .limit(500)
+        .execute(),
+  };
+}
+export type EmailRepository = ReturnType<typeof createEmailRepository>;

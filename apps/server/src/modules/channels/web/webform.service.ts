@@ -1,0 +1,396 @@
+import type { Readable } from "node:stream";
+import type { Db } from "../../../db/database.js";
+import { type Actor, type SiteRole, systemActor, visitorActor } from "../../../shared/actor.js";
+import type { Clock } from "../../../shared/clock.js";
+import { toIso } from "../../../shared/clock.js";
+import { AppError, badRequest, invalid, notFound } from "../../../shared/errors.js";
+import { createRateLimiter, type RateLimiter } from "../../../shared/rate-limit.js";
+import { randomToken, sha256 } from "../../../shared/tokens.js";
+import type { AttachmentStore, StagedFile } from "../../attachments/attachments.store.js";
+import type { CategoriesService } from "../../categories/categories.service.js";
+import type { KbService } from "../../kb/kb.service.js";
+import type { NotificationsService } from "../../notifications/notifications.service.js";
+import type { SitesService } from "../../sites/sites.service.js";
+import { ticketCreatePolicy } from "../../tickets/tickets.policy.js";
+import type { TicketRow } from "../../tickets/tickets.repository.js";
+import type { MessageView } from "../../tickets/tickets.schemas.js";
+import type { TicketsService } from "../../tickets/tickets.service.js";
+import type { UsersService } from "../../users/users.service.js";
+import { createWebFormRepository } from "./webform.repository.js";
+import type { PublicRequest, RequestCreate } from "./webform.schemas.js";
+import { createUploadTokens } from "./webform.uploads.js";
+
+type Deps = {
+  db: Db;
+  clock: Clock;
+  secret: string;
+  sites: SitesService;
+  users: UsersService;
+  kb: KbService;
+  categories: CategoriesService;
+  tickets: TicketsService;
+  attachments: AttachmentStore;
+  notifications: NotificationsService;
+};
+
+const HOUR = 60 * 60_000;
+/** Spam limits: what one address or one person may send through the form. */
+export const LIMITS = {
+  suggestionsPerIpPerMinute: 60,
+  requestsPerIpPerHour: 20,
+  requestsPerContactPerHour: 5,
+  uploadsPerIpPerHour: 30,
+  repliesPerRequestPerHour: 30,
+};
+
+const requestNotFound = () =>
+  notFound("portal.request_not_found", "No such request, or the link is not valid");
+
+/** The hub taking in a request at one site (it files the category the requester chose). */
+const intake = (siteId: number): Actor => ({
+  ...systemActor,
+  hubAdmin: false,
+  roles: new Map([[siteId, new Set<SiteRole>(["agent"])]]),
+});
+
+/**
+ * The web request form of the requester portal: suggested articles while typing, requests from
+ * signed-in requesters and from anyone with a name and an email, attachments uploaded ahead, spam
+ * limits, and the signed link through which a requester without an account follows and answers.
+ */
+export function createWebFormService(deps: Deps) {
+  const { db, clock, sites, users, kb, categories, tickets, attachments, notifications } = deps;
+  const repo = createWebFormRepository();
+  const uploads = createUploadTokens(deps.secret);
+  const links = notifications.links;
+  const limiter = (limit: number, windowMs: number) => createRateLimiter({ limit, windowMs, now: clock.now });
+  const suggestByIp = limiter(LIMITS.suggestionsPerIpPerMinute, 60_000);
+  const submitByIp = limiter(LIMITS.requestsPerIpPerHour, HOUR);
+  const submitByContact = limiter(LIMITS.requestsPerContactPerHour, HOUR);
+  const uploadByIp = limiter(LIMITS.uploadsPerIpPerHour, HOUR);
+  const replyByRequest = limiter(LIMITS.repliesPerRequestPerHour, HOUR);
+
+  function throttle(checks: Array<[RateLimiter, string]>) {
+    const wait = Math.max(...checks.map(([l, key]) => l.blockedFor(key)));
+    if (wait > 0)
+      throw new AppError(429, "portal.too_many_requests", "Too many requests; try again later", undefined, {
+        "retry-after": String(wait),
+      });
+  }
+
+  async function siteOf(actor: Actor | null, code: string | undefined) {
+    if (code) {
+      const site = (await sites.resolveCodes([code])).found[0];
+      if (!site)
+        throw invalid("portal.unknown_site", `No site ${code}`, [{ field: "site", message: "unknown site" }]);
+      return site;
+    }
+    const mine = actor ? [...actor.roles.keys()] : [];
+    if (mine.length !== 1)
+      throw invalid("portal.site_required", "Say which site the request is for", [
+        { field: "site", message: "required" },
+      ]);
+    const [code1] = (await sites.codes(mine)).values();
+    return (await sites.resolveCodes([code1 as string])).found[0] as NonNullable<
+      Awaited<ReturnType<typeof sites.resolveCodes>>["found"][number]
+    >;
+  }
+
+  async function siteLanguage(code: string): Promise<string> {
+    return (await sites.get(systemActor, code)).languages[0] ?? "en";
+  }
+
+  /** A request by its key and the token of its link; anything else is "not found". */
+  async function byLink(key: string, token: string): Promise<TicketRow> {
+    const t = await tickets.visibleRow(systemActor, key).catch(() => undefined);
+    if (!t || !links.verify(t.id, t.contact_id, token)) throw requestNotFound();
+    return t;
+  }
+
+  const receipt = (
+    t: { id: number; key: string; contactId: number; subject: string; status: string },
+    site: string,
+  ) => ({
+    key: t.key,
+    site,
+    subject: t.subject,
+    status: t.status as PublicRequest["status"],
+    token: links.token(t.id, t.contactId),
+    link: links.url(t.key, t.id, t.contactId),
+  });
+
+  /** Records the submission and queues its receipt in one transaction, once per ticket. */
+  async function recordSubmission(
+    tx: Db,
+    row: {
+      ticketId: number;
+      contactId: number;
+      anonymous: boolean;
+      language: string;
+      ip: string;
+      now: number;
+    },
+    withLanguage: boolean,
+  ) {
+    const first = await repo.recordRequest(tx, {
+      ticket_id: row.ticketId,
+      contact_id: row.contactId,
+      anonymous: row.anonymous ? 1 : 0,
+      language: row.language,
+      ip: row.ip,
+      created_at: row.now,
+    });
+    if (!first) return;
+    if (withLanguage) await notifications.setRequesterLanguage(tx, row.contactId, row.language);
+    await notifications.queueRequester(tx, {
+      ticketId: row.ticketId,
+      template: "received",
+      dedupeKey: `portal:${row.ticketId}:received`,
+    });
+  }
+
+  const publicMessage = (key: string, token: string, m: MessageView) => ({
+    id: m.id,
+    from: m.author?.type === "contact" ? ("requester" as const) : ("support" as const),
+    name: m.author?.name ?? null,
+    body: m.body,
+    createdAt: m.createdAt,
+    attachments: m.attachments.map((a) => fileView(key, token, a)),
+  });
+  const fileView = (
+    key: string,
+    token: string,
+    a: { id: number; filename: string; contentType: string; size: number },
+  ) => ({
+    id: a.id,
+    filename: a.filename,
+    contentType: a.contentType,
+    size: a.size,
+    url: `/api/v1/portal/requests/${key}/attachments/${a.id}?token=${token}`,
+  });
+
+  return {
+    /** Articles that may answer what the person is typing, as their site and language resolve them. */
+    async suggestions(actor: Actor | null, q: { q: string; site?: string; lang?: string }, ip: string) {
+      throttle([[suggestByIp, ip]]);
+      suggestByIp.hit(ip);
+      const site = q.site ? await siteOf(actor, q.site) : null;
+      const reader = actor ?? visitorActor(site?.id ?? null);
+      const result = await kb.search(reader, {
+        q: q.q,
+        limit: 5,
+        ...(q.site ? { site: q.site } : {}),
+        ...(q.lang ? { lang: q.lang } : {}),
+      });
+      const seen = new Set<number>();
+      return {
+        items: result.hits
+          .filter((h) => !seen.has(h.articleId) && seen.add(h.articleId))
+          .map((h) => ({
+            articleId: h.articleId,
+            title: h.title,
+            heading: h.section.heading,
+            link: h.link,
+            snippet: h.snippet,
+          })),
+      };
+    },
+
+    /** Takes a request from the form; the same Idempotency-Key from the same person returns the first. */
+    async submit(actor: Actor | null, input: RequestCreate, meta: { ip: string; idempotencyKey?: string }) {
+      if (input.website) {
+        submitByIp.hit(meta.ip);
+        throw badRequest("portal.rejected", "The request could not be accepted");
+      }
+      if (!actor) {
+        const missing = (["name", "email", "site"] as const).filter((f) => !input[f]);
+        if (missing.length)
+          throw invalid(
+            "portal.contact_required",
+            "Without signing in, give your name, your email and the site",
+            missing.map((field) => ({ field, message: "required when not signed in" })),
+          );
+      }
+      const contactKey = actor ? `user:${actor.userId}` : (input.email as string).toLowerCase();
+      throttle([
+        [submitByIp, meta.ip],
+        [submitByContact, contactKey],
+      ]);
+      const now = clock.now();
+      const files = uploads.read(input.attachments, now, "attachments");
+      const site = await siteOf(actor, input.site);
+      if (!(await categories.isActive(input.category)))
+        throw invalid("ticket.unknown_category", `There is no active category ${input.category}`, [
+          { field: "category", message: "unknown or inactive category" },
+        ]);
+      const language =
+        input.lang ??
+        (actor ? (await users.findById(actor.userId))?.language : undefined) ??
+        (await siteLanguage(site.code));
+
+      let result: {
+        ticket: { id: number; key: string; contactId: number; subject: string; status: string };
+        replayed: boolean;
+      };
+      if (!actor) {
+        const requestKey = `portal:${sha256(`${contactKey}\n${meta.idempotencyKey ?? randomToken()}`)}`;
+        const { ticket, replayed } = await tickets.openForContact({
+          siteId: site.id,
+          requester: { name: input.name ?? null, email: input.email ?? null, phone: input.phone ?? null },
+          channel: "web",
+          subject: input.subject,
+          description: input.description,
+          requestKey,
+          files,
+          inTx: (tx, done) =>
+            recordSubmission(
+              tx,
+              {
+                ticketId: done.ticketId,
+                contactId: done.contactId,
+                anonymous: true,
+                language,
+                ip: meta.ip,
+                now: done.now,
+              },
+              true,
+            ),
+        });
+        // The intake files every request as "other"; the requester's choice is applied as the hub's change
+        // (again on a replay, should a crash have come between).
+        if (ticket.category !== input.category)
+          await tickets.update(intake(site.id), ticket.key, { category: input.category });
+        result = {
+          ticket: {
+            id: ticket.id,
+            key: ticket.key,
+            contactId: ticket.contact_id,
+            subject: ticket.subject,
+            status: ticket.status,
+          },
+          replayed,
+        };
+      } else {
+        const forOthers = ticketCreatePolicy.createForOthers(actor, site.id);
+        const { ticket, replayed } = await tickets.create(
+          actor,
+          {
+            site: site.code,
+            subject: input.subject,
+            description: input.description,
+            category: input.category,
+            priority: "normal",
+            channel: "web",
+            tags: [],
+            // Staff using the portal ask for themselves.
+            ...(forOthers ? { requester: { email: actor.email, name: actor.name } } : {}),
+          },
+          meta.idempotencyKey,
+        );
+        const row = await tickets.visibleRow(actor, ticket.key);
+        if (!replayed && files.length) await tickets.recordAttachments(actor, row, files, "public");
+        await db
+          .transaction()
+          .execute((tx) =>
+            recordSubmission(
+              tx,
+              { ticketId: row.id, contactId: row.contact_id, anonymous: false, language, ip: meta.ip, now },
+              input.lang !== undefined,
+            ),
+          );
+        result = {
+          ticket: {
+            id: row.id,
+            key: row.key,
+            contactId: row.contact_id,
+            subject: row.subject,
+            status: row.status,
+          },
+          replayed,
+        };
+      }
+      if (!result.replayed) {
+        submitByIp.hit(meta.ip);
+        submitByContact.hit(contactKey);
+      }
+      return { receipt: receipt(result.ticket, site.code), replayed: result.replayed };
+    },
+
+    /** The request as its requester sees it: status, public replies and files. */
+    async read(key: string, token: string): Promise<PublicRequest> {
+      const t = await byLink(key, token);
+      const detail = await tickets.get(systemActor, key);
+      const messages: MessageView[] = [];
+      for (let afterId = 0; ; ) {
+        const page = await tickets.messages(systemActor, key, { afterId, limit: 200 });
+        messages.push(...page.items);
+        if (!page.nextCursor) break;
+        afterId = Number(page.nextCursor);
+      }
+      const loose = (await tickets.listAttachments(systemActor, key)).filter((a) => a.messageId === null);
+      return {
+        key: t.key,
+        site: detail.site,
+        subject: t.subject,
+        status: t.status as PublicRequest["status"],
+        category: t.category,
+        createdAt: toIso(t.created_at),
+        updatedAt: toIso(t.updated_at),
+        messages: messages.filter((m) => m.kind === "reply").map((m) => publicMessage(key, token, m)),
+        attachments: loose.map((a) => fileView(key, token, a)),
+      };
+    },
+
+    /** The requester's answer through their link; it reopens a resolved request as any reply of theirs does. */
+    async reply(key: string, token: string, input: { body: string; attachments: string[] }) {
+      const t = await byLink(key, token);
+      throttle([[replyByRequest, key]]);
+      const files = uploads.read(input.attachments, clock.now(), "attachments");
+      const { messageId } = await tickets.addContactMessage({
+        ticketId: t.id,
+        body: input.body,
+        channel: "web",
+        files,
+      });
+      replyByRequest.hit(key);
+      const page = await tickets.messages(systemActor, key, { afterId: messageId - 1, limit: 1 });
+      return publicMessage(key, token, page.items[0] as MessageView);
+    },
+
+    /** A public file of the request, through its link. */
+    async attachment(key: string, token: string, id: number) {
+      await byLink(key, token);
+      return tickets.openAttachment(systemActor, key, id);
+    },
+
+    /** Takes files ahead of the request or reply they belong to; each comes back as a signed token. */
+    async upload(files: AsyncIterable<{ stream: Readable; filename: string | undefined }>, ip: string) {
+      throttle([[uploadByIp, ip]]);
+      uploadByIp.hit(ip);
+      const staged: StagedFile[] = [];
+      try {
+        for await (const f of files) staged.push(await attachments.stage(f.stream, f.filename));
+      } catch (e) {
+        await attachments.discard(staged);
+        throw e;
+      }
+      if (!staged.length)
+        throw badRequest("attachment.missing", "No file in the upload", [
+          { field: "file", message: "required" },
+        ]);
+      const now = clock.now();
+      const items = [];
+      for (const f of staged) {
+        const stored = await attachments.place(f);
+        items.push({
+          token: uploads.issue(stored, now),
+          filename: stored.filename,
+          contentType: stored.contentType,
+          size: stored.size,
+        });
+      }
+      return { items };
+    },
+  };
+}
+export type WebFormService = ReturnType<typeof createWebFormService>;

@@ -1,0 +1,200 @@
+import type { Db } from "../../db/database.js";
+import type { StoredFile } from "../attachments/attachments.store.js";
+import type { ContactInput } from "../contacts/contacts.service.js";
+import { RetryableConflict, type TicketsCore } from "./tickets.core.js";
+import { ticketClosed, ticketNotFound } from "./tickets.errors.js";
+import type { EventInput, TicketRow } from "./tickets.repository.js";
+import type { Status } from "./tickets.schemas.js";
+import { statusTimes } from "./tickets.status.js";
+
+/** A request that arrived by a channel (WhatsApp, email) from someone known only as a contact. */
+export type ContactIntake = {
+  siteId: number;
+  requester: ContactInput;
+  channel: string;
+  subject: string;
+  description: string;
+  /** the same key for the same request, so a retried intake opens one ticket */
+  requestKey: string;
+  tags?: string[];
+  files?: StoredFile[];
+  /** runs inside the intake's transaction, so a channel's own record (an email's Message-ID) commits with the ticket */
+  inTx?: IntakeHook;
+};
+/** What an intake wrote, for a channel's work in the same transaction. */
+export type IntakeHook = (
+  tx: Db,
+  done: { ticketId: number; key: string; messageId: number; contactId: number; now: number },
+) => Promise<void>;
+
+/**
+ * Tickets opened and followed by channel intake: the hub itself records what a requester sent, so no
+ * signed-in actor is involved; the requester's messages count as theirs (reopening, SLA) as in the web app.
+ */
+export function createTicketIntake(core: TicketsCore) {
+  const { db, clock, sites, contacts, repo, notify, retrying, checkReference } = core;
+
+  async function recordFiles(tx: Db, ticketId: number, messageId: number, files: StoredFile[], now: number) {
+    const events: EventInput[] = [];
+    for (const f of files) {
+      const a = await repo.insertAttachment(tx, {
+        ticket_id: ticketId,
+        filename: f.filename,
+        content_type: f.contentType,
+        size: f.size,
+        sha256: f.sha256,
+        visibility: "public",
+        uploaded_by_user_id: null,
+        created_at: now,
+      });
+      await repo.linkAttachments(tx, ticketId, [a.id], messageId, "public");
+      events.push({
+        type: "attachment.added",
+        actorUserId: null,
+        after: { attachmentId: a.id, filename: a.filename, size: a.size, visibility: "public" },
+      });
+    }
+    return events;
+  }
+
+  return {
+    /** Opens a Level 1 ticket for a contact who wrote in by a channel; a repeated request key returns the first ticket. */
+    async openForContact(input: ContactIntake): Promise<{ ticket: TicketRow; replayed: boolean }> {
+      const earlier = await repo.findByIntakeKey(input.requestKey);
+      if (earlier) return { ticket: earlier, replayed: true };
+      const site = await sites.byId(input.siteId);
+      if (!site) throw new Error(`intake for unknown site ${input.siteId}`);
+      const rank = (await checkReference("other", "normal")) as number;
+      const key = await retrying(() =>
+        db.transaction().execute(async (tx) => {
+          const now = clock.now();
+          const contact = await contacts.findOrCreate(tx, site.id, input.requester);
+          const number = await repo.nextNumber(tx, site.id);
+          const key = `${site.code}-${number}`;
+          const { id } = await repo.insertTicket(tx, {
+            site_id: site.id,
+            number,
+            key,
+            subject: input.subject,
+            status: "new",
+            priority: "normal",
+            priority_rank: rank,
+            category: "other",
+            tier: 1,
+            channel: input.channel,
+            contact_id: contact.id,
+            assignee_id: null,
+            vendor_team_id: null,
+            product: site.product,
+            module: null,
+            product_version: null,
+            tags: JSON.stringify([...new Set(input.tags ?? [])]),
+            created_by: null,
+            create_request_key: input.requestKey,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+            first_response_at: null,
+            resolved_at: null,
+            closed_at: null,
+          });
+          const message = await repo.insertMessage(tx, {
+            ticket_id: id,
+            kind: "reply",
+            author_user_id: null,
+            author_contact_id: contact.id,
+            body: input.description,
+            channel: input.channel,
+            created_at: now,
+          });
+          await repo.moveTier(tx, id, 1, now, null, "opened");
+          const events: EventInput[] = [
+            {
+              type: "ticket.created",
+              actorUserId: null,
+              after: { key, channel: input.channel, priority: "normal", category: "other", tier: 1 },
+            },
+            ...(await recordFiles(tx, id, message.id, input.files ?? [], now)),
+          ];
+          await repo.addEvents(tx, id, events, now);
+          await input.inTx?.(tx, { ticketId: id, key, messageId: message.id, contactId: contact.id, now });
+          await notify(tx, key, null, { type: "created" }, now);
+          return key;
+        }),
+      );
+      return { ticket: (await repo.findByKey(key)) as TicketRow, replayed: false };
+    },
+
+    /** Adds a message the requester sent by a channel to their ticket, with its files; reopens it as their reply would. */
+    async addContactMessage(input: {
+      ticketId: number;
+      body: string;
+      channel: string;
+      files?: StoredFile[];
+      inTx?: IntakeHook;
+    }): Promise<{ messageId: number; ticket: TicketRow }> {
+      return retrying(async () => {
+        const t = await repo.findById(input.ticketId);
+        if (!t) throw ticketNotFound();
+        if (t.status === "closed") throw ticketClosed();
+        const status: Status = ["pending-requester", "resolved"].includes(t.status)
+          ? "open"
+          : (t.status as Status);
+        const now = clock.now();
+        const set: Partial<TicketRow> = { updated_at: now };
+        if (status !== t.status) Object.assign(set, { status }, statusTimes(status, now, t));
+        const messageId = await db.transaction().execute(async (tx) => {
+          if (!(await repo.update(tx, t.id, t.version, set))) throw new RetryableConflict();
+          const { id } = await repo.insertMessage(tx, {
+            ticket_id: t.id,
+            kind: "reply",
+            author_user_id: null,
+            author_contact_id: t.contact_id,
+            body: input.body,
+            channel: input.channel,
+            created_at: now,
+          });
+          const files = await recordFiles(tx, t.id, id, input.files ?? [], now);
+          const events: EventInput[] = [
+            {
+              type: "reply.added",
+              actorUserId: null,
+              after: { messageId: id, channel: input.channel, attachments: files.length },
+            },
+            ...files,
+          ];
+          if (status !== t.status)
+            events.push({
+              type: "ticket.updated",
+              actorUserId: null,
+              before: { status: t.status },
+              after: { status },
+            });
+          await repo.addEvents(tx, t.id, events, now);
+          await input.inTx?.(tx, { ticketId: t.id, key: t.key, messageId: id, contactId: t.contact_id, now });
+          await notify(
+            tx,
+            t.key,
+            t,
+            { type: "message", kind: "reply", fromRequester: true, messageId: id },
+            now,
+          );
+          return id;
+        });
+        return { messageId, ticket: t };
+      });
+    },
+
+    /** The contact's ticket on a channel that a new message there threads onto: one still open, or resolved within `reopenWindowMs`. */
+    openTicketOfContact: (
+      siteId: number,
+      contactId: number,
+      channel: string,
+      reopenWindowMs: number,
+      exec: Db = db,
+    ) => repo.latestOpenOfContact(siteId, contactId, channel, clock.now() - reopenWindowMs, exec),
+
+    /** One message of a thread by id, for channels that send staff replies out. */
+    messageRow: (id: number, exec: Db = db) => repo.message(id, exec),
+  };
+}
