@@ -48,7 +48,11 @@ export function useAction(): Action {
       e.preventDefault();
       void run(write, doneMessage);
     },
-    fieldError: (field) => (error instanceof ApiError ? error.fieldMessage(field) : undefined),
+    // a nested problem ("replyTemplate.name") is shown at the input that holds the whole value
+    fieldError: (field) =>
+      error instanceof ApiError
+        ? (error.fieldMessage(field) ?? error.fields.find((f) => f.field.startsWith(`${field}.`))?.message)
+        : undefined,
     reset: () => {
       setError(null);
       setDone(null);

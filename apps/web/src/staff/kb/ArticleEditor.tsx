@@ -23,6 +23,7 @@ import { MarkdownEditor, ServerHtml } from "./MarkdownEditor";
 type Draft = {
   title: string;
   body: string;
+  collectionId: number;
   audiences: Audience[];
   product: string;
   versions: string;
@@ -31,6 +32,7 @@ type Draft = {
 const draftOf = (a: Article): Draft => ({
   title: a.title,
   body: a.body,
+  collectionId: a.collectionId,
   audiences: a.audiences,
   product: a.product ?? "",
   versions: a.versions.join(", "),
@@ -42,6 +44,7 @@ export function ArticleEditor({ params }: { params: { id: string } }) {
   useLang();
   const id = Number(params.id);
   const loaded = useAsync(() => loadArticle(id), [id]);
+  const collections = useAsync(() => unwrap(api.GET("/api/v1/kb/collections")), []);
   const [article, setArticle] = useState<Article | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
   const action = useAction();
@@ -74,6 +77,7 @@ export function ArticleEditor({ params }: { params: { id: string } }) {
         body: {
           title: draft.title.trim(),
           body: draft.body,
+          collectionId: draft.collectionId,
           audiences: draft.audiences,
           product: draft.product.trim() || null,
           versions: splitList(draft.versions),
@@ -134,8 +138,23 @@ export function ArticleEditor({ params }: { params: { id: string } }) {
             error={action.fieldError("body")}
           />
           <details>
-            <summary>{t("admin.kb.details")}</summary>
+            <summary>{t("admin.kb.detailsWithCollection")}</summary>
             <div className="stack">
+              <Field label={t("admin.kb.collection")} error={action.fieldError("collectionId")}>
+                {(p) => (
+                  <select
+                    {...p}
+                    value={draft.collectionId}
+                    onChange={(e) => setDraft({ ...draft, collectionId: Number(e.currentTarget.value) })}
+                  >
+                    {collections.data?.items.map((c) => (
+                      <option key={c.id} value={c.id}>
+                        {c.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
               <fieldset>
                 <legend>{t("admin.kb.audiences")}</legend>
                 {AUDIENCES.map((a) => (
