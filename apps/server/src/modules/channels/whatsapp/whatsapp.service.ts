@@ -90,8 +90,20 @@ export function createWhatsappChannel(deps: WhatsappDeps) {
       contacts.byIds(tx, [ticket.contact_id]).then((m) => m.get(ticket.contact_id)),
       repo.numberBySite(ticket.site_id, tx),
     ]);
-    if (!message || !contact?.whatsapp_id || !number) {
-      log.warn({ ticket: ticket.key }, "WhatsApp reply not sent: no WhatsApp id or no number for the site");
+    if (!message) return;
+    if (!contact?.whatsapp_id || !number) {
+      // Staff must see on the ticket that the requester did not get this reply, not only the operator in a log.
+      const reason = !number
+        ? "no WhatsApp number is set up for the site"
+        : "the requester has no WhatsApp id";
+      await tickets.recordSystemChange(
+        tx,
+        ticket.id,
+        {},
+        [{ type: "whatsapp.not_sent", actorUserId: null, after: { messageId: message.id, reason } }],
+        clock.now(),
+      );
+      log.info({ ticket: ticket.key, reason }, "WhatsApp reply not sent");
       return;
     }
     await outbound.queue(tx, {
