@@ -1,11 +1,13 @@
 /**
  * `npm run bench [-- --tickets N] [--db sqlite,postgres] [--seconds S] [--seed S]`
+ * (`--kb-only` or `--channels-only` for one group of scenarios; see bench/README.md)
  *
  * For each database: a fresh database (SQLite in a temp folder; PostgreSQL in a schema of its own at
  * BENCH_DATABASE_URL, TEST_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test), seeded with
  * `tierdesk bench seed`; the real server started as its own process on 127.0.0.1; the bare Fastify
  * reference beside it; the load from a third process (bench/load.ts); then the in-process scenarios
- * (bench/tasks.ts). Prints a table and writes bench/results/<time>.json.
+ * (bench/tasks.ts), the knowledge-base scenarios (bench/kb.ts) and the channel scenarios
+ * (bench/channels.ts). Prints a table and writes bench/results/<time>.json.
  */
 import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -29,6 +31,11 @@ const DBS = arg("db", "sqlite,postgres").split(",");
 /** Only the knowledge-base scenarios (after a seed of the sites and users): `--kb-only`. */
 const KB_ONLY = process.argv.includes("--kb-only");
 const KB_ARTICLES = arg("kb-articles", "10000");
+/** Only the channel scenarios (inbound email, WhatsApp webhook; bench/channels.ts): `--channels-only`. */
+const CHANNELS_ONLY = process.argv.includes("--channels-only");
+/** At most this many mails per inbound-email run, and at most this many seconds (`--email-messages`, `--email-seconds`). */
+const EMAIL_MESSAGES = arg("email-messages", "2000");
+const EMAIL_SECONDS = arg("email-seconds", "30");
 const PG_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
@@ -173,7 +180,7 @@ async function benchDatabase(db: string) {
         .trim()
         .split("\n")
         .pop() as string,
-    ) as { busiestSite: string; agentEmail: string; messages: number; events: number };
+    ) as { busiestSite: string; agentEmail: string; adminEmail: string; messages: number; events: number };
     const seedS = (performance.now() - s0) / 1000;
     rows.push({
       db,
@@ -205,20 +212,23 @@ async function benchDatabase(db: string) {
       60,
     ).trim();
 
-    if (!KB_ONLY) await ticketScenarios(db, env, dataDir, cli, token, seeded.busiestSite);
+    if (!KB_ONLY && !CHANNELS_ONLY) await ticketScenarios(db, env, dataDir, cli, token, seeded.busiestSite);
     // The knowledge-base scenarios, in a process of their own (bench/kb.ts).
-    const kb = JSON.parse(
-      node(
-        [...TSX, path.join(root, "bench/kb.ts"), "--articles", KB_ARTICLES, "--seconds", String(SECONDS)],
-        env,
-        1800,
-      )
-        .trim()
-        .split("\n")
-        .pop() as string,
-    ) as { measured: Measured[]; notes: string[] };
+    const kb = CHANNELS_ONLY
+      ? { measured: [], notes: [] }
+      : (JSON.parse(
+          node(
+            [...TSX, path.join(root, "bench/kb.ts"), "--articles", KB_ARTICLES, "--seconds", String(SECONDS)],
+            env,
+            1800,
+          )
+            .trim()
+            .split("\n")
+            .pop() as string,
+        ) as { measured: Measured[]; notes: string[] });
     for (const m of kb.measured) rows.push({ ...m, db });
     notes.push(...kb.notes.map((n) => `${db}: ${n}`));
+    if (!KB_ONLY) await channelScenarios(db, env, cli, seeded.adminEmail);
   } finally {
     if (schema) {
       const c = new pg.Client({ connectionString: PG_URL });
@@ -468,6 +478,70 @@ async function ticketScenarios(
     for (const m of tasks.measured) rows.push({ ...m, db });
     plans[db] = tasks.plans;
     notes.push(...tasks.notes.map((n) => `${db}: ${n}`));
+  }
+}
+
+/**
+ * The channel scenarios (bench/channels.ts): inbound email in a process of its own, then the WhatsApp
+ * webhook over HTTP against the real server, started with its workers off (the work stays queued).
+ */
+async function channelScenarios(db: string, env: NodeJS.ProcessEnv, cli: string[], adminEmail: string) {
+  const script = path.join(root, "bench/channels.ts");
+  const lastLine = (s: string) =>
+    JSON.parse(s.trim().split("\n").pop() as string) as { measured: Measured[]; notes: string[] };
+  const mail = lastLine(
+    node(
+      [
+        ...TSX,
+        script,
+        "email",
+        "--messages",
+        EMAIL_MESSAGES,
+        "--seconds",
+        EMAIL_SECONDS,
+        "--seed",
+        String(SEED),
+      ],
+      env,
+      Number(EMAIL_SECONDS) * 3 + 120,
+    ),
+  );
+  const adminToken = node(
+    [
+      ...cli,
+      "token",
+      "create",
+      "--email",
+      adminEmail,
+      "--name",
+      "bench channels",
+      "--scopes",
+      "sites:read,sites:write",
+    ],
+    env,
+    60,
+  ).trim();
+  const port = await freePort();
+  const srv = spawn(process.execPath, [...cli, "serve", "--no-worker"], {
+    cwd: root,
+    env: { ...env, PORT: String(port) },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitHealthy(`${base}/healthz`, 120);
+    const wa = lastLine(
+      await nodeAsync(
+        [...TSX, script, "whatsapp", "--base", base, "--token", adminToken, "--seconds", String(SECONDS)],
+        env,
+        2 * (SECONDS + 60),
+      ),
+    );
+    for (const r of [...mail.measured, ...wa.measured]) rows.push({ ...r, db });
+    notes.push(...[...mail.notes, ...wa.notes].map((n) => `${db}: ${n}`));
+  } finally {
+    stop(srv);
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
