@@ -15,7 +15,6 @@
  *   autocannon, every one with new message ids, and counts the rows the acknowledged ones left
  *   (bench/channels.whatsapp.ts).
  */
-import os from "node:os";
 import nodemailer from "nodemailer";
 import { buildApp } from "../apps/server/src/app/app.js";
 import { createContext } from "../apps/server/src/app/context.js";
@@ -27,7 +26,7 @@ import type { MailboxRow } from "../apps/server/src/modules/channels/email/email
 import { startSmtpListener } from "../apps/server/src/modules/channels/email/email.smtp-listener.js";
 import { type GeneratedMail, generateMail } from "./channels.mail.js";
 import { whatsapp } from "./channels.whatsapp.js";
-import { type Measured, percentile } from "./stats.js";
+import { loadAverage, type Measured, measure, percentile } from "./stats.js";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,25 +38,6 @@ const SEED = Number(arg("seed", "1"));
 const MAIL_SITES = ["KEN", "SEN", "MOZ", "PER", "NGA", "CIV", "BRA", "ETH"];
 
 const out: { measured: Measured[]; notes: string[] } = { measured: [], notes: [] };
-const load = () =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(1))
-    .join(" / ");
-
-function measure(name: string, latencies: number[], seconds: number, failures: number): Measured {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    name,
-    samples: latencies.length,
-    failures,
-    seconds,
-    perSecond: latencies.length / seconds,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-  };
-}
 
 type Item = GeneratedMail & { box: number };
 
@@ -130,7 +110,9 @@ async function email() {
   await app.ready();
   let listener: Awaited<ReturnType<typeof startSmtpListener>> | undefined;
   try {
-    out.notes.push(`channels: load average at the start of the email scenarios ${load()} (1 / 5 / 15 min)`);
+    out.notes.push(
+      `channels: load average at the start of the email scenarios ${loadAverage()} (1 / 5 / 15 min)`,
+    );
     const admin = await ctx.users.findByEmail(BENCH_ADMIN);
     if (!admin) throw new Error("run the bench seed first: no bench admin");
     const { token } = await ctx.auth.createToken(admin.id, {
@@ -259,7 +241,7 @@ async function email() {
     out.notes.push(
       `channels: SMTP: ${sent.latencies.length} mails answered 250, ${Number(rows.all)} recorded, ${Number(rows.messages)} became ticket messages (${expectedMessages} expected); ${sent.kinds}`,
     );
-    out.notes.push(`channels: load average at the end of the email scenarios ${load()}`);
+    out.notes.push(`channels: load average at the end of the email scenarios ${loadAverage()}`);
   } finally {
     await listener?.close();
     await app.close();

@@ -2,36 +2,16 @@
  * The WhatsApp webhook scenarios of bench/channels.ts, against a running server with its workers off:
  * numbers set up as a hub admin, then signed deliveries with new message ids POSTed by autocannon.
  */
-import os from "node:os";
 import autocannon from "autocannon";
 import { BENCH_SITES } from "../apps/server/src/bench/bench.seed.js";
 import { bodyText, type Lang } from "../apps/server/src/bench/bench.text.js";
 import { loadConfig } from "../apps/server/src/config/config.js";
 import { openDatabase } from "../apps/server/src/db/database.js";
 import { hubSignature, webhookPayload } from "../apps/server/test/graph-standin.js";
-import { type Measured, percentile } from "./stats.js";
+import { loadAverage, type Measured, measure } from "./stats.js";
 
 const WA_SITES = ["KEN", "SEN", "BRA"];
 const WEBHOOK = "/api/v1/channels/whatsapp/webhook";
-const load = () =>
-  os
-    .loadavg()
-    .map((x) => x.toFixed(1))
-    .join(" / ");
-
-function measure(name: string, latencies: number[], seconds: number, failures: number): Measured {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    name,
-    samples: latencies.length,
-    failures,
-    seconds,
-    perSecond: latencies.length / seconds,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-  };
-}
 
 type Ring = Array<{ body: Buffer; signature: string; messages: number }>;
 
@@ -82,7 +62,7 @@ export async function whatsapp(
   const SEED = Number(arg("seed", "1"));
   const CONNECTIONS = arg("connections", "16,64").split(",").map(Number);
   if (!base || !token) throw new Error("usage: channels.ts whatsapp --base URL --token T");
-  out.notes.push(`channels: load average at the start of the WhatsApp scenarios ${load()}`);
+  out.notes.push(`channels: load average at the start of the WhatsApp scenarios ${loadAverage()}`);
   const numbers = WA_SITES.map((code, i) => ({
     code,
     id: `10900000000${i}`,
@@ -163,7 +143,7 @@ export async function whatsapp(
       `channels: WhatsApp ${connections} connections: ${latencies.length} deliveries acknowledged in ${seconds.toFixed(1)} s, ${recorded} messages recorded and queued for processing (${Math.round(recorded / seconds)} messages/s) (workers off: the "whatsapp.process" jobs wait); ${failures} failures`,
     );
   }
-  out.notes.push(`channels: load average at the end of the WhatsApp scenarios ${load()}`);
+  out.notes.push(`channels: load average at the end of the WhatsApp scenarios ${loadAverage()}`);
 }
 
 /** The inbound WhatsApp messages a scenario left, read with a connection of our own. */

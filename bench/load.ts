@@ -9,7 +9,7 @@
  */
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
-import { type Measured, percentile } from "./stats.js";
+import { type Measured, measure } from "./stats.js";
 
 export type Scenario = {
   name: string;
@@ -27,19 +27,6 @@ export type Scenario = {
   /** page: one group is fetched per sample */
   groups?: string[][];
 };
-function summarise(name: string, latencies: number[], failures: number, seconds: number): Measured {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    name,
-    samples: latencies.length,
-    failures,
-    seconds,
-    perSecond: latencies.length / seconds,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-  };
-}
 
 async function cannon(s: Scenario): Promise<Measured> {
   const latencies: number[] = [];
@@ -73,7 +60,7 @@ async function cannon(s: Scenario): Promise<Measured> {
   });
   const result = await instance;
   failures += result.errors + result.timeouts;
-  return summarise(s.name, latencies, failures, (performance.now() - started) / 1000);
+  return measure(s.name, latencies, (performance.now() - started) / 1000, failures);
 }
 
 async function page(s: Scenario): Promise<Measured> {
@@ -99,7 +86,7 @@ async function page(s: Scenario): Promise<Measured> {
     }
   };
   await Promise.all(Array.from({ length: s.connections }, worker));
-  return summarise(s.name, latencies, failures, (performance.now() - started) / 1000);
+  return measure(s.name, latencies, (performance.now() - started) / 1000, failures);
 }
 
 const file = process.argv[2];

@@ -9,24 +9,10 @@ import { createContext } from "../apps/server/src/app/context.js";
 import { loadConfig, prepareDataDir } from "../apps/server/src/config/config.js";
 import type { Db } from "../apps/server/src/db/database.js";
 import { openMigrated } from "../apps/server/src/main.js";
-import { type Measured, percentile } from "./stats.js";
+import { type Measured, measure } from "./stats.js";
 
 const DAY = 86_400_000;
 const OPEN = ["new", "open", "pending-requester", "pending-vendor"];
-
-function measure(name: string, latencies: number[], seconds: number, samples = latencies.length): Measured {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    name,
-    samples,
-    failures: 0,
-    seconds,
-    perSecond: samples / seconds,
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-  };
-}
 
 /** Runs `fn` repeatedly, at most `count` times and for at most `seconds`. */
 async function timed(name: string, count: number, seconds: number, fn: () => Promise<unknown>) {
@@ -145,7 +131,7 @@ try {
   const t0 = performance.now();
   const { fired } = await ctx.sla.sweep(now + DAY);
   const sweepS = (performance.now() - t0) / 1000;
-  out.measured.push({ ...measure("SLA sweep, backlog of the next 24 h (per firing)", [], sweepS, fired) });
+  out.measured.push({ ...measure("SLA sweep, backlog of the next 24 h (per firing)", [], sweepS, 0, fired) });
   const last = out.measured[out.measured.length - 1] as Measured;
   last.p50 = (sweepS * 1000) / Math.max(1, fired);
   out.notes.push(`sweep fired ${fired} warnings/breaches due within 24 h in ${sweepS.toFixed(2)} s`);
@@ -165,7 +151,7 @@ try {
   const recomputeS = (performance.now() - r0) / 1000;
   const tickets = Number(openTickets.n);
   out.measured.push({
-    ...measure("SLA recompute after a calendar change (per ticket)", [], recomputeS, tickets),
+    ...measure("SLA recompute after a calendar change (per ticket)", [], recomputeS, 0, tickets),
     p50: (recomputeS * 1000) / Math.max(1, tickets),
   });
   out.notes.push(

@@ -1,17 +1,15 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { systemActor } from "../apps/server/src/shared/actor.js";
 import {
   canRunBrowser,
   chromiumMissing,
   DESKTOP,
   Journey,
-  launchBrowser,
   newContext,
   PHONE,
   signIn,
-  startServer,
-  type TestServer,
+  useServerAndBrowser,
 } from "./support.js";
 
 /** The focused element's accessible label text, to prove keyboard moves land where they should. */
@@ -24,20 +22,12 @@ const focusedLabel = (page: Page) =>
   });
 
 describe.skipIf(!canRunBrowser())("hub administration and knowledge-base editing", () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const rig = useServerAndBrowser();
 
   it("lets a hub admin set a site's holidays and SLA, fix a refused field, manage people, tokens and failed jobs", async () => {
     // a job that spent its retries, as the dead-letter list shows them
     const now = Date.now();
-    await server.ctx.database.db
+    await rig.server.ctx.database.db
       .insertInto("jobs")
       .values({
         name: "e2e.unreachable-tracker",
@@ -55,11 +45,11 @@ describe.skipIf(!canRunBrowser())("hub administration and knowledge-base editing
       })
       .execute();
 
-    const context = await newContext(browser, { viewport: DESKTOP, timezoneId: "Europe/Paris" });
+    const context = await newContext(rig.browser, { viewport: DESKTOP, timezoneId: "Europe/Paris" });
     const page = await context.newPage();
     const journey = new Journey("admin-hub", page);
-    await signIn(page, server.url, "hubadmin@demo.test");
-    await page.goto(`${server.url}/admin`);
+    await signIn(page, rig.server.url, "hubadmin@demo.test");
+    await page.goto(`${rig.server.url}/admin`);
     await page.getByRole("heading", { level: 1, name: "Hub administration" }).waitFor();
     expect(await journey.audit("overview")).toEqual([]);
 
@@ -74,7 +64,7 @@ describe.skipIf(!canRunBrowser())("hub administration and knowledge-base editing
     await page.getByLabel("Holiday name").last().fill("Independence Day");
     await page.getByRole("button", { name: "Save calendar" }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
-    expect((await server.ctx.calendars.get(systemActor, "ZMB")).holidays).toContainEqual({
+    expect((await rig.server.ctx.calendars.get(systemActor, "ZMB")).holidays).toContainEqual({
       date: "2026-10-24",
       name: "Independence Day",
     });
@@ -83,14 +73,14 @@ describe.skipIf(!canRunBrowser())("hub administration and knowledge-base editing
     // SLA policies: a new policy for L3 tickets
     await page.getByRole("link", { name: "SLA policies" }).click();
     await page.getByRole("heading", { level: 1, name: "SLA policies of ZMB" }).waitFor();
-    const before = (await server.ctx.sla.policies(systemActor, "ZMB")).length;
+    const before = (await rig.server.ctx.sla.policies(systemActor, "ZMB")).length;
     await page.getByRole("button", { name: "Add a policy" }).click();
     const added = page.getByRole("group").last();
     await added.getByLabel("Tier").selectOption("3");
     await added.getByLabel("First response").fill("240");
     await page.getByRole("button", { name: "Save policies" }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
-    const policies = await server.ctx.sla.policies(systemActor, "ZMB");
+    const policies = await rig.server.ctx.sla.policies(systemActor, "ZMB");
     expect(policies).toHaveLength(before + 1);
     expect(policies).toContainEqual(expect.objectContaining({ tier: 3, firstResponseMinutes: 240 }));
     await journey.step("sla policies saved");
@@ -103,7 +93,7 @@ describe.skipIf(!canRunBrowser())("hub administration and knowledge-base editing
     await journey.step("channels");
 
     // a refused field is shown at the field, tied to it for screen readers
-    await page.goto(`${server.url}/admin/sites`);
+    await page.goto(`${rig.server.url}/admin/sites`);
     await page.getByRole("heading", { level: 2, name: "Add a site" }).waitFor();
     await page.getByLabel("Code").fill("MWI");
     await page.getByLabel("Name", { exact: true }).fill("Malawi civil registration");
@@ -123,7 +113,7 @@ describe.skipIf(!canRunBrowser())("hub administration and knowledge-base editing
     await page.getByRole("link", { name: "MWI" }).waitFor();
 
     // users: the agent gets a membership at the new site, by keyboard
-    await page.goto(`${server.url}/admin/users`);
+    await page.goto(`${rig.server.url}/admin/users`);
     await page.getByLabel("Name or e-mail").fill("agent@demo");
     await page.getByRole("link", { name: /agent/i }).first().click();
     await page.getByRole("heading", { level: 2, name: "Password reset" }).waitFor();
@@ -136,7 +126,7 @@ describe.skipIf(!canRunBrowser())("hub administration and knowledge-base editing
     await page.getByText("MWI · Coordinator").waitFor();
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
-    const agent = (await server.ctx.users.list(systemActor, { q: "agent@demo.test" }))[0];
+    const agent = (await rig.server.ctx.users.list(systemActor, { q: "agent@demo.test" }))[0];
     expect(agent?.memberships).toContainEqual({ site: "MWI", role: "coordinator" });
     expect(await journey.audit("user with a new membership")).toEqual([]);
 
@@ -147,7 +137,7 @@ describe.skipIf(!canRunBrowser())("hub administration and knowledge-base editing
     await l3.fill(`${await l3.inputValue()}\nThe logs of the failing request are attached`);
     await bug.getByRole("button", { name: "Save Bug" }).click();
     await bug.getByRole("status").filter({ hasText: "Saved." }).waitFor();
-    expect((await server.ctx.categories.criteria("bug"))["3"]).toContain(
+    expect((await rig.server.ctx.categories.criteria("bug"))["3"]).toContain(
       "The logs of the failing request are attached",
     );
     await journey.step("category criteria");
@@ -196,11 +186,11 @@ describe.skipIf(!canRunBrowser())("hub administration and knowledge-base editing
   });
 
   it("lets an agent write an article with a live preview, publish it, translate it side by side and compare revisions", async () => {
-    const context = await newContext(browser, { viewport: DESKTOP });
+    const context = await newContext(rig.browser, { viewport: DESKTOP });
     const page = await context.newPage();
     const journey = new Journey("admin-kb-editor", page);
-    await signIn(page, server.url, "agent@demo.test");
-    await page.goto(`${server.url}/staff/kb`);
+    await signIn(page, rig.server.url, "agent@demo.test");
+    await page.goto(`${rig.server.url}/staff/kb`);
     await page.getByRole("heading", { level: 1, name: "Knowledge-base articles" }).waitFor();
     await page
       .getByRole("link", { name: /Offline records do not sync/ })
@@ -238,7 +228,7 @@ describe.skipIf(!canRunBrowser())("hub administration and knowledge-base editing
     await page.getByRole("button", { name: "Publish" }).click();
     await page.getByRole("status").filter({ hasText: "Published: readers can see it now." }).waitFor();
     const id = Number(new URL(page.url()).pathname.split("/").at(-1));
-    const published = await server.ctx.kb.getArticle(systemActor, id, { exact: "true" });
+    const published = await rig.server.ctx.kb.getArticle(systemActor, id, { exact: "true" });
     expect(published).toMatchObject({ status: "published", revision: 4 });
     expect(published.html).toContain("Open Settings, then Outbox");
     await journey.step("published");
@@ -254,7 +244,7 @@ describe.skipIf(!canRunBrowser())("hub administration and knowledge-base editing
     expect(await journey.audit("translation beside the generic text")).toEqual([]);
 
     // the generic article's history: any two revisions compared
-    await page.goto(`${server.url}/staff/kb/articles/${id}/history`);
+    await page.goto(`${rig.server.url}/staff/kb/articles/${id}/history`);
     await page.getByLabel("From").selectOption("1");
     await page.getByLabel("To").selectOption("2");
     const changes = page.getByRole("region", { name: "Changes" });

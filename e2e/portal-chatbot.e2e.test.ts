@@ -1,32 +1,21 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   canRunBrowser,
   chromiumMissing,
   Journey,
-  launchBrowser,
   newContext,
   signIn,
-  startServer,
-  type TestServer,
+  useServerAndBrowser,
 } from "./support.js";
 
 describe.skipIf(!canRunBrowser())("the chatbot in the portal", () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const rig = useServerAndBrowser();
 
   it("lets a requester on a phone find an answer and mark the question solved", async () => {
-    const context = await newContext(browser);
+    const context = await newContext(rig.browser);
     const page = await context.newPage();
     const journey = new Journey("portal-chatbot", page);
-    await signIn(page, server.url, "requester-zmb@demo.test");
+    await signIn(page, rig.server.url, "requester-zmb@demo.test");
     expect(await journey.audit("portal home signed in")).toEqual([]);
 
     await page.getByRole("navigation").getByRole("link", { name: "Ask a question" }).click();
@@ -44,7 +33,9 @@ describe.skipIf(!canRunBrowser())("the chatbot in the portal", () => {
     await journey.step("solved at level 0");
 
     // the server recorded the question as solved by the chatbot (L0)
-    const recorded = await (await page.request.get(`${server.url}/api/v1/chatbot/conversations/1`)).json();
+    const recorded = await (
+      await page.request.get(`${rig.server.url}/api/v1/chatbot/conversations/1`)
+    ).json();
     expect(recorded).toMatchObject({ status: "resolved", resolvedAtLevel: 0, site: "ZMB" });
 
     await page.getByRole("button", { name: "Ask another question" }).click();
@@ -53,11 +44,11 @@ describe.skipIf(!canRunBrowser())("the chatbot in the portal", () => {
   });
 
   it("opens the quoted guide at the quoted section", async () => {
-    const context = await newContext(browser);
+    const context = await newContext(rig.browser);
     const page = await context.newPage();
     const journey = new Journey("portal-chatbot-article", page);
-    await signIn(page, server.url, "requester-zmb@demo.test");
-    await page.goto(`${server.url}/chat`);
+    await signIn(page, rig.server.url, "requester-zmb@demo.test");
+    await page.goto(`${rig.server.url}/chat`);
     await page.getByLabel("Your question").fill("tablet does not sync");
     await page.getByRole("button", { name: "Ask", exact: true }).click();
     await page

@@ -1,31 +1,14 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  canRunBrowser,
-  chromiumMissing,
-  Journey,
-  launchBrowser,
-  newContext,
-  startServer,
-  type TestServer,
-} from "./support.js";
+import { describe, expect, it } from "vitest";
+import { canRunBrowser, chromiumMissing, Journey, newContext, useServerAndBrowser } from "./support.js";
 
 describe.skipIf(!canRunBrowser())("the Arabic portal", () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const rig = useServerAndBrowser();
 
   it("renders right to left for a visitor whose browser asks for Arabic, and back when English is picked", async () => {
-    const context = await newContext(browser, { locale: "ar" });
+    const context = await newContext(rig.browser, { locale: "ar" });
     const page = await context.newPage();
     const journey = new Journey("portal-rtl", page);
-    await page.goto(server.url);
+    await page.goto(rig.server.url);
     await expect.poll(() => page.evaluate(() => document.documentElement.dir)).toBe("rtl");
     expect(await page.evaluate(() => document.documentElement.lang)).toBe("ar");
     await page.getByRole("heading", { level: 1, name: "كيف يمكننا مساعدتك؟" }).waitFor();

@@ -1,32 +1,21 @@
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   canRunBrowser,
   chromiumMissing,
   Journey,
-  launchBrowser,
   newContext,
   signIn,
-  startServer,
-  type TestServer,
+  useServerAndBrowser,
 } from "./support.js";
 
 describe.skipIf(!canRunBrowser())("submitting a request from the portal", () => {
-  let server: TestServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const rig = useServerAndBrowser();
 
   it("shows a visitor without an account suggested guides, takes the request and opens its signed link", async () => {
-    const context = await newContext(browser);
+    const context = await newContext(rig.browser);
     const page = await context.newPage();
     const journey = new Journey("portal-submit-visitor", page);
-    await page.goto(`${server.url}/requests/new?site=ZMB`);
+    await page.goto(`${rig.server.url}/requests/new?site=ZMB`);
     await page.getByLabel("Your name").fill("Grace Phiri");
     await page.getByLabel("E-mail address").fill("grace.phiri@example.org");
     expect(await page.getByLabel("Site code").inputValue()).toBe("ZMB");
@@ -59,16 +48,16 @@ describe.skipIf(!canRunBrowser())("submitting a request from the portal", () => 
     await journey.step("reply sent");
 
     // a tampered link opens nothing
-    await page.goto(`${server.url}/portal/requests/${key}?token=${"x".repeat(43)}`);
+    await page.goto(`${rig.server.url}/portal/requests/${key}?token=${"x".repeat(43)}`);
     await page.getByText("This link is not valid").waitFor();
     await context.close();
   });
 
   it("lets a signed-in requester submit after seeing suggestions and find the request in My requests", async () => {
-    const context = await newContext(browser);
+    const context = await newContext(rig.browser);
     const page = await context.newPage();
     const journey = new Journey("portal-submit-requester", page);
-    await signIn(page, server.url, "requester-zmb@demo.test");
+    await signIn(page, rig.server.url, "requester-zmb@demo.test");
     await page.getByRole("navigation").getByRole("link", { name: "Submit a request" }).click();
     await page.getByLabel("Subject").fill("Correct a registered birth record");
     await page

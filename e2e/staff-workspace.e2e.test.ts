@@ -1,34 +1,24 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   canRunBrowser,
   chromiumMissing,
   DESKTOP,
   Journey,
-  launchBrowser,
   newContext,
   signIn,
-  startServer,
-  type TestServer,
+  useServerAndBrowser,
 } from "./support.js";
 
 describe.skipIf(!canRunBrowser())("the staff workspace", () => {
-  let server: TestServer;
-  let browser: Browser;
+  const rig = useServerAndBrowser();
   /** The request the site admin escalates, followed through the levels. */
   let key = "";
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   async function as(email: string): Promise<Page> {
-    const context = await newContext(browser, { viewport: DESKTOP });
+    const context = await newContext(rig.browser, { viewport: DESKTOP });
     const page = await context.newPage();
-    await signIn(page, server.url, email);
+    await signIn(page, rig.server.url, email);
     return page;
   }
   const badge = (page: Page, text: string) => page.locator(".ticket-page .badge", { hasText: text }).first();
@@ -36,7 +26,7 @@ describe.skipIf(!canRunBrowser())("the staff workspace", () => {
   it("lets a ZMB site admin work a request and escalate it to Level 2", async () => {
     const page = await as("siteadmin-zmb@demo.test");
     const journey = new Journey("staff-escalate-l2", page);
-    await page.goto(`${server.url}/staff`);
+    await page.goto(`${rig.server.url}/staff`);
     await page.getByRole("link", { name: /Level 1 \(my sites\)/ }).click();
     await expect.poll(() => page.locator("a.ticket-link").count()).toBeGreaterThan(0);
     expect(await journey.audit("level 1 queue")).toEqual([]);
@@ -68,7 +58,7 @@ describe.skipIf(!canRunBrowser())("the staff workspace", () => {
     expect(key).not.toBe("");
     const page = await as("agent@demo.test");
     const journey = new Journey("staff-escalate-l3", page);
-    await page.goto(`${server.url}/staff/tickets/${key}`);
+    await page.goto(`${rig.server.url}/staff/tickets/${key}`);
     await expect.poll(() => badge(page, "L2").isVisible()).toBe(true);
     await page.getByText("Escalate or hand back").click();
     await page.getByLabel("Reason").fill("Core defect in certificate rendering");
@@ -101,7 +91,7 @@ describe.skipIf(!canRunBrowser())("the staff workspace", () => {
   it("shows the engineer the ticket in the Level 3 queue and nothing of other vendors", async () => {
     const page = await as("engineer@demo.test");
     const journey = new Journey("staff-engineer-l3", page);
-    await page.goto(`${server.url}/staff?queue=l3`);
+    await page.goto(`${rig.server.url}/staff?queue=l3`);
     await expect.poll(() => page.locator("a.ticket-link", { hasText: key }).count()).toBe(1);
     const sites = await page.locator(".table.tickets tbody tr .muted.small").allTextContents();
     expect(sites.length).toBeGreaterThan(0);
@@ -121,7 +111,7 @@ describe.skipIf(!canRunBrowser())("the staff workspace", () => {
   it("shows a ticket whose SLA is breached as breached", async () => {
     const page = await as("agent@demo.test");
     const journey = new Journey("staff-breached", page);
-    await page.goto(`${server.url}/staff?queue=breaching`);
+    await page.goto(`${rig.server.url}/staff?queue=breaching`);
     // The demo tickets were opened a month ago: the SLA sweep (every second here) marks them breached.
     const breached = page.locator(".table.tickets tr.sla-breached");
     await expect.poll(() => breached.count(), { timeout: 30_000 }).toBeGreaterThan(0);

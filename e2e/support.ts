@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { buildApp } from "../apps/server/src/app/app.js";
 import { startBackground } from "../apps/server/src/app/background.js";
 import { type AppContext, createContext } from "../apps/server/src/app/context.js";
@@ -74,6 +74,25 @@ export async function startServer(): Promise<TestServer> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The server and browser one test file's journeys share. */
+export type Rig = { server: TestServer; browser: Browser };
+
+/**
+ * Starts a server and a browser before the enclosing describe's tests and closes both after them; the
+ * fields of the answer are set once the tests run.
+ */
+export function useServerAndBrowser(): Rig {
+  const rig = {} as Rig;
+  beforeAll(async () => {
+    [rig.server, rig.browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await rig.browser?.close();
+    await rig.server?.close();
+  });
+  return rig;
 }
 
 /** Launches Debian's Chromium headless, with nothing that would reach the network. */

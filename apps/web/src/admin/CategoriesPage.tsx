@@ -4,7 +4,7 @@ import type { Ok } from "../api/types";
 import { t } from "../i18n/i18n";
 import { ErrorNote, Field, Loading, PageTitle } from "../ui/ui";
 import { useAsync } from "../ui/useAsync";
-import { ActionResult, useAction } from "./forms";
+import { type Action, ActionResult, useAction } from "./forms";
 
 type Category = Ok<"/api/v1/categories", "get">["items"][number];
 type Priority = Ok<"/api/v1/priorities", "get">["items"][number];
@@ -71,34 +71,14 @@ function CategoryForm({ category, onSaved }: { category?: Category; onSaved: () 
         {heading}{" "}
         {category && !category.active && <span className="badge warn">{t("admin.categories.retired")}</span>}
       </h3>
-      {!category && (
-        <Field
-          label={t("admin.categories.key")}
-          hint={t("admin.categories.keyHint")}
-          error={action.fieldError("key")}
-        >
-          {(p) => (
-            <input
-              {...p}
-              required
-              maxLength={50}
-              value={key}
-              onChange={(e) => setKey(e.currentTarget.value)}
-            />
-          )}
-        </Field>
-      )}
-      <Field label={t("admin.categories.name")} error={action.fieldError("name")}>
-        {(p) => (
-          <input
-            {...p}
-            required
-            maxLength={100}
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-          />
-        )}
-      </Field>
+      <KeyNameFields
+        isNew={!category}
+        keyValue={key}
+        onKey={setKey}
+        name={name}
+        onName={setName}
+        action={action}
+      />
       <div className="two-col-even">
         <Field
           label={t("admin.categories.toL2")}
@@ -159,34 +139,14 @@ function PriorityForm({ priority, onSaved }: { priority?: Priority; onSaved: () 
     <form className="card stack" aria-labelledby={idBase} onSubmit={action.submit(save)}>
       <h3 id={idBase}>{priority ? priority.name : t("admin.priorities.add")}</h3>
       <div className="row">
-        {!priority && (
-          <Field
-            label={t("admin.categories.key")}
-            hint={t("admin.categories.keyHint")}
-            error={action.fieldError("key")}
-          >
-            {(p) => (
-              <input
-                {...p}
-                required
-                maxLength={50}
-                value={key}
-                onChange={(e) => setKey(e.currentTarget.value)}
-              />
-            )}
-          </Field>
-        )}
-        <Field label={t("admin.categories.name")} error={action.fieldError("name")}>
-          {(p) => (
-            <input
-              {...p}
-              required
-              maxLength={100}
-              value={name}
-              onChange={(e) => setName(e.currentTarget.value)}
-            />
-          )}
-        </Field>
+        <KeyNameFields
+          isNew={!priority}
+          keyValue={key}
+          onKey={setKey}
+          name={name}
+          onName={setName}
+          action={action}
+        />
         <Field
           label={t("admin.priorities.rank")}
           hint={t("admin.priorities.rankHint")}
@@ -223,5 +183,55 @@ function PriorityForm({ priority, onSaved }: { priority?: Priority; onSaved: () 
       </button>
       <ActionResult action={action} />
     </form>
+  );
+}
+
+/** The key (asked only when adding; it cannot change) and the name of a category or a priority. */
+function KeyNameFields({
+  isNew,
+  keyValue,
+  onKey,
+  name,
+  onName,
+  action,
+}: {
+  isNew: boolean;
+  keyValue: string;
+  onKey: (key: string) => void;
+  name: string;
+  onName: (name: string) => void;
+  action: Action;
+}) {
+  return (
+    <>
+      {isNew && (
+        <Field
+          label={t("admin.categories.key")}
+          hint={t("admin.categories.keyHint")}
+          error={action.fieldError("key")}
+        >
+          {(p) => (
+            <input
+              {...p}
+              required
+              maxLength={50}
+              value={keyValue}
+              onChange={(e) => onKey(e.currentTarget.value)}
+            />
+          )}
+        </Field>
+      )}
+      <Field label={t("admin.categories.name")} error={action.fieldError("name")}>
+        {(p) => (
+          <input
+            {...p}
+            required
+            maxLength={100}
+            value={name}
+            onChange={(e) => onName(e.currentTarget.value)}
+          />
+        )}
+      </Field>
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { type ReactNode, useState } from "react";
 import { Link } from "wouter";
 import { api, unwrap } from "../api/client";
 import type { Body, Ok } from "../api/types";
@@ -6,7 +6,7 @@ import { formatDateTime } from "../i18n/format";
 import { t } from "../i18n/i18n";
 import { ErrorNote, Field, Loading, PageTitle } from "../ui/ui";
 import { useAsync } from "../ui/useAsync";
-import { ActionResult, useAction } from "./forms";
+import { type Action, ActionResult, useAction } from "./forms";
 
 type Scope = Body<"/api/v1/auth/tokens", "post">["scopes"][number];
 type Created = Ok<"/api/v1/auth/tokens", "post">;
@@ -18,6 +18,46 @@ const SCOPES: Scope[] = [
   "users:read",
   "users:write",
 ];
+
+type TokenTimes = { lastUsedAt?: string | null; expiresAt?: string | null };
+/** When a token was last used, or that it never was. */
+const lastUse = (tok: TokenTimes) =>
+  tok.lastUsedAt
+    ? t("admin.tokens.lastUsed", { date: formatDateTime(tok.lastUsedAt) })
+    : t("admin.tokens.neverUsed");
+/** When a token expires, or that it does not. */
+const expiry = (tok: TokenTimes) =>
+  tok.expiresAt
+    ? t("admin.tokens.expires", { date: formatDateTime(tok.expiresAt) })
+    : t("admin.tokens.noExpiry");
+
+/** Revokes one token once the admin confirms, shows the outcome in `action`, then calls `onRevoked`. */
+function RevokeButton({
+  name,
+  action,
+  remove,
+  onRevoked,
+  children,
+}: {
+  name: string;
+  action: Action;
+  remove: () => Promise<unknown>;
+  onRevoked: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      disabled={action.busy}
+      onClick={() => {
+        if (!window.confirm(t("admin.tokens.confirmRevoke", { name }))) return;
+        void action.run(remove, () => t("admin.tokens.revoked")).then(onRevoked);
+      }}
+    >
+      {children}
+    </button>
+  );
+}
 
 /**
  * The admin's own API tokens (created with a name, scopes and an expiry; the secret shown once; revocable),
@@ -46,32 +86,20 @@ export function TokensPage() {
               ))}
             </div>
             <p className="muted">
-              {t("admin.tokens.created", { date: formatDateTime(tok.createdAt) })} ·{" "}
-              {tok.lastUsedAt
-                ? t("admin.tokens.lastUsed", { date: formatDateTime(tok.lastUsedAt) })
-                : t("admin.tokens.neverUsed")}{" "}
-              ·{" "}
-              {tok.expiresAt
-                ? t("admin.tokens.expires", { date: formatDateTime(tok.expiresAt) })
-                : t("admin.tokens.noExpiry")}
+              {t("admin.tokens.created", { date: formatDateTime(tok.createdAt) })} · {lastUse(tok)} ·{" "}
+              {expiry(tok)}
             </p>
             <div>
-              <button
-                type="button"
-                disabled={revoke.busy}
-                onClick={() => {
-                  if (!window.confirm(t("admin.tokens.confirmRevoke", { name: tok.name }))) return;
-                  void revoke
-                    .run(
-                      () =>
-                        unwrap(api.DELETE("/api/v1/auth/tokens/{id}", { params: { path: { id: tok.id } } })),
-                      () => t("admin.tokens.revoked"),
-                    )
-                    .then(() => setRound((r) => r + 1));
-                }}
+              <RevokeButton
+                name={tok.name}
+                action={revoke}
+                remove={() =>
+                  unwrap(api.DELETE("/api/v1/auth/tokens/{id}", { params: { path: { id: tok.id } } }))
+                }
+                onRevoked={() => setRound((r) => r + 1)}
               >
                 {t("admin.tokens.revoke", { name: tok.name })}
-              </button>
+              </RevokeButton>
             </div>
           </li>
         ))}
@@ -119,33 +147,21 @@ function EveryonesTokens({ round }: { round: number }) {
                 </td>
                 <td>{tok.scopes.join(", ")}</td>
                 <td>
-                  {tok.lastUsedAt
-                    ? t("admin.tokens.lastUsed", { date: formatDateTime(tok.lastUsedAt) })
-                    : t("admin.tokens.neverUsed")}
+                  {lastUse(tok)}
                   <br />
-                  {tok.expiresAt
-                    ? t("admin.tokens.expires", { date: formatDateTime(tok.expiresAt) })
-                    : t("admin.tokens.noExpiry")}
+                  {expiry(tok)}
                 </td>
                 <td>
-                  <button
-                    type="button"
-                    disabled={revoke.busy}
-                    onClick={() => {
-                      if (!window.confirm(t("admin.tokens.confirmRevoke", { name: tok.name }))) return;
-                      void revoke
-                        .run(
-                          () =>
-                            unwrap(
-                              api.DELETE("/api/v1/admin/tokens/{id}", { params: { path: { id: tok.id } } }),
-                            ),
-                          () => t("admin.tokens.revoked"),
-                        )
-                        .then(all.reload);
-                    }}
+                  <RevokeButton
+                    name={tok.name}
+                    action={revoke}
+                    remove={() =>
+                      unwrap(api.DELETE("/api/v1/admin/tokens/{id}", { params: { path: { id: tok.id } } }))
+                    }
+                    onRevoked={all.reload}
                   >
                     {t("admin.tokens.revokeOf", { name: tok.name, owner: tok.owner.name })}
-                  </button>
+                  </RevokeButton>
                 </td>
               </tr>
             ))}

@@ -6,6 +6,7 @@ import { ErrorNote, Field, Loading, PageTitle } from "../ui/ui";
 import { useAsync } from "../ui/useAsync";
 import { ActionResult, splitList, useAction } from "./forms";
 import { type Membership, MembershipsEditor } from "./memberships";
+import { NameLanguageFields } from "./userFields";
 
 type Draft = {
   name: string;
@@ -71,32 +72,7 @@ export function UserPage({ params }: { params: { id: string } }) {
         {user.email} · {t("admin.users.since", { date: formatDateTime(user.createdAt) })}
       </p>
       <form className="card stack" onSubmit={action.submit(save)}>
-        <Field label={t("admin.users.name")} error={action.fieldError("name")}>
-          {(p) => (
-            <input
-              {...p}
-              required
-              maxLength={200}
-              value={draft.name}
-              onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
-            />
-          )}
-        </Field>
-        <Field
-          label={t("admin.users.language")}
-          hint={t("admin.users.languageHint")}
-          error={action.fieldError("language")}
-        >
-          {(p) => (
-            <input
-              {...p}
-              required
-              maxLength={20}
-              value={draft.language}
-              onChange={(e) => setDraft({ ...draft, language: e.currentTarget.value })}
-            />
-          )}
-        </Field>
+        <NameLanguageFields draft={draft} onChange={setDraft} fieldError={action.fieldError} />
         <div className="check">
           <input
             id="hub-admin"

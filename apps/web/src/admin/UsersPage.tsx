@@ -7,6 +7,7 @@ import { ErrorNote, Field, Loading, PageTitle } from "../ui/ui";
 import { useAsync, useDebounced } from "../ui/useAsync";
 import { ActionResult, useAction } from "./forms";
 import { type Membership, MembershipsEditor, roleName, SITE_ROLES, type SiteRole } from "./memberships";
+import { NameLanguageFields } from "./userFields";
 
 /** A user as the API lists them. */
 export type User = Ok<"/api/v1/users", "get">["items"][number];
@@ -128,32 +129,7 @@ function AddUser({ sites, onAdded }: { sites: string[]; onAdded: () => void }) {
             />
           )}
         </Field>
-        <Field label={t("admin.users.name")} error={action.fieldError("name")}>
-          {(p) => (
-            <input
-              {...p}
-              required
-              maxLength={200}
-              value={draft.name}
-              onChange={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
-            />
-          )}
-        </Field>
-        <Field
-          label={t("admin.users.language")}
-          hint={t("admin.users.languageHint")}
-          error={action.fieldError("language")}
-        >
-          {(p) => (
-            <input
-              {...p}
-              required
-              maxLength={20}
-              value={draft.language}
-              onChange={(e) => setDraft({ ...draft, language: e.currentTarget.value })}
-            />
-          )}
-        </Field>
+        <NameLanguageFields draft={draft} onChange={setDraft} fieldError={action.fieldError} />
         <Field
           label={t("admin.users.password")}
           hint={t("admin.users.passwordHint")}

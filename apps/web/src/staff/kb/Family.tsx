@@ -1,11 +1,12 @@
 import { useState } from "react";
-import { Link, useLocation } from "wouter";
+import { Link } from "wouter";
 import { ActionResult, useAction } from "../../admin/forms";
 import { api, unwrap } from "../../api/client";
 import { useMe } from "../../app/session";
 import { currentLang, t } from "../../i18n/i18n";
 import { ErrorNote, Field } from "../../ui/ui";
 import { useAsync } from "../../ui/useAsync";
+import { ArticleLanguageField, useCreateArticle } from "./articleForm";
 import { type Article, kindName, languageName, statusClass, statusName } from "./kb";
 
 /** The article's family (generic text, translations, site variants) and the form to add a translation or variant. */
@@ -57,7 +58,7 @@ export function Family({ article }: { article: Article }) {
 /** Starts a translation or a site variant of the generic article, from a copy of its text. */
 function AddVersion({ familyId, source }: { familyId: number; source: Article }) {
   const me = useMe();
-  const [, navigate] = useLocation();
+  const createArticle = useCreateArticle();
   const [language, setLanguage] = useState("");
   const [site, setSite] = useState("");
   const action = useAction();
@@ -70,43 +71,23 @@ function AddVersion({ familyId, source }: { familyId: number; source: Article })
       ];
   const allSites = useAsync(async () => (sites ? null : unwrap(api.GET("/api/v1/sites"))), [me?.hubAdmin]);
   const siteCodes = sites ?? allSites.data?.items.map((s) => s.code) ?? [];
-  const create = async () => {
-    const created = await unwrap(
-      api.POST("/api/v1/kb/articles", {
-        body: {
-          collectionId: source.collectionId,
-          parentId: familyId,
-          language: language.trim(),
-          title: source.title,
-          body: source.body,
-          audiences: source.audiences,
-          versions: source.versions,
-          product: source.product,
-          ...(site ? { site } : {}),
-        },
-      }),
-    );
-    navigate(`/articles/${created.id}`);
-  };
+  const create = () =>
+    createArticle({
+      collectionId: source.collectionId,
+      parentId: familyId,
+      language: language.trim(),
+      title: source.title,
+      body: source.body,
+      audiences: source.audiences,
+      versions: source.versions,
+      product: source.product,
+      ...(site ? { site } : {}),
+    });
   return (
     <form className="stack" aria-labelledby="add-version" onSubmit={action.submit(create)}>
       <h3 id="add-version">{t("admin.kb.addVersion")}</h3>
       <div className="row">
-        <Field
-          label={t("admin.kb.language")}
-          hint={t("admin.kb.languageHint")}
-          error={action.fieldError("language")}
-        >
-          {(p) => (
-            <input
-              {...p}
-              required
-              maxLength={10}
-              value={language}
-              onChange={(e) => setLanguage(e.currentTarget.value)}
-            />
-          )}
-        </Field>
+        <ArticleLanguageField value={language} onChange={setLanguage} error={action.fieldError("language")} />
         <Field
           label={t("admin.kb.variantSite")}
           hint={t("admin.kb.variantSiteHint")}

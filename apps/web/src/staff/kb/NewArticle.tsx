@@ -1,16 +1,17 @@
 import { useState } from "react";
-import { Link, useLocation } from "wouter";
+import { Link } from "wouter";
 import { ActionResult, useAction } from "../../admin/forms";
 import { api, unwrap } from "../../api/client";
 import { currentLang, t } from "../../i18n/i18n";
 import { ErrorNote, Field, PageTitle } from "../../ui/ui";
 import { useAsync } from "../../ui/useAsync";
+import { ArticleLanguageField, useCreateArticle } from "./articleForm";
 import { AUDIENCES, type Audience, audienceName } from "./kb";
 import { MarkdownEditor } from "./MarkdownEditor";
 
 /** Writes a new generic article as a draft in a collection; translations and variants start from its page. */
 export function NewArticle() {
-  const [, navigate] = useLocation();
+  const createArticle = useCreateArticle();
   const collections = useAsync(() => unwrap(api.GET("/api/v1/kb/collections")), []);
   const [collectionId, setCollectionId] = useState("");
   const [title, setTitle] = useState("");
@@ -19,20 +20,14 @@ export function NewArticle() {
   const [audiences, setAudiences] = useState<Audience[]>(["end_user"]);
   const action = useAction();
   const chosen = collectionId || String(collections.data?.items[0]?.id ?? "");
-  const create = async () => {
-    const created = await unwrap(
-      api.POST("/api/v1/kb/articles", {
-        body: {
-          collectionId: Number(chosen),
-          title: title.trim(),
-          body,
-          language: language.trim(),
-          audiences,
-        },
-      }),
-    );
-    navigate(`/articles/${created.id}`);
-  };
+  const create = () =>
+    createArticle({
+      collectionId: Number(chosen),
+      title: title.trim(),
+      body,
+      language: language.trim(),
+      audiences,
+    });
   return (
     <div className="stack">
       <PageTitle>{t("admin.kb.newTitle")}</PageTitle>
@@ -63,21 +58,7 @@ export function NewArticle() {
             />
           )}
         </Field>
-        <Field
-          label={t("admin.kb.language")}
-          hint={t("admin.kb.languageHint")}
-          error={action.fieldError("language")}
-        >
-          {(p) => (
-            <input
-              {...p}
-              required
-              maxLength={10}
-              value={language}
-              onChange={(e) => setLanguage(e.currentTarget.value)}
-            />
-          )}
-        </Field>
+        <ArticleLanguageField value={language} onChange={setLanguage} error={action.fieldError("language")} />
         <fieldset>
           <legend>{t("admin.kb.audiences")}</legend>
           {AUDIENCES.map((a) => (
