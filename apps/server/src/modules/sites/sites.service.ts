@@ -12,9 +12,15 @@ import type { SiteInput, SiteUpdate, SiteView } from "./sites.schemas.js";
 export type SiteRecord = { id: number; code: string; name: string; timeZone: string; product: string };
 
 /** Sites: the countries or implementations the hub serves. */
+/** How long a process trusts a site record it read (changes made through another process show up after this). */
+const SITE_TTL_MS = 5_000;
+
 export function createSitesService({ db, clock }: { db: Db; clock: Clock }) {
   const repo = createSitesRepository(db);
   const knownCodes = new Map<number, string>();
+  // Every ticket intake and SLA clock reads its site; a site's name, product or time zone changes
+  // rarely, so a record read is trusted for SITE_TTL_MS (at once when changed through this process).
+  const records = new Map<number, { record: SiteRecord; at: number }>();
 
   const view = (actor: Actor, row: SiteRow): SiteView => ({
     code: row.code,
@@ -80,6 +86,7 @@ export function createSitesService({ db, clock }: { db: Db; clock: Clock }) {
         ...(patch.languages !== undefined ? { languages: JSON.stringify(patch.languages) } : {}),
         updated_at: clock.now(),
       });
+      records.delete(row.id);
       return view(actor, updated);
     },
     /** Resolves site codes to records, for other modules; unknown codes are returned separately. */
@@ -112,10 +119,16 @@ export function createSitesService({ db, clock }: { db: Db; clock: Clock }) {
       }
       return out;
     },
-    /** A site by id; `exec` lets callers read inside their own transaction. */
+    /** A site by id (remembered briefly); `exec` lets callers read inside their own transaction. */
     async byId(id: number, exec: Db = db): Promise<SiteRecord | undefined> {
+      const hit = records.get(id);
+      if (hit && performance.now() - hit.at < SITE_TTL_MS) return hit.record;
+      const at = performance.now();
       const r = await exec.selectFrom("sites").selectAll().where("id", "=", id).executeTakeFirst();
-      return r && { id: r.id, code: r.code, name: r.name, timeZone: r.time_zone, product: r.product };
+      if (!r) return undefined;
+      const record = { id: r.id, code: r.code, name: r.name, timeZone: r.time_zone, product: r.product };
+      records.set(id, { record, at });
+      return record;
     },
   };
 }

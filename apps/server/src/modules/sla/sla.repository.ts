@@ -5,19 +5,8 @@ import type { ClockRow } from "./sla.clocks.js";
 /** SQL for SLA policies and clocks. */
 export function createSlaRepository(db: Db) {
   return {
-    /** The policy for a site and priority at a tier: the tier's own row, else the any-tier row (0). */
-    policy: (exec: Db, siteId: number, priority: string, tier: number) =>
+    policies: (siteId: number, exec: Db = db) =>
       exec
-        .selectFrom("sla_policies")
-        .selectAll()
-        .where("site_id", "=", siteId)
-        .where("priority", "=", priority)
-        .where("tier", "in", [0, tier])
-        .orderBy("tier", "desc")
-        .limit(1)
-        .executeTakeFirst(),
-    policies: (siteId: number) =>
-      db
         .selectFrom("sla_policies")
         .selectAll()
         .where("site_id", "=", siteId)
@@ -33,6 +22,10 @@ export function createSlaRepository(db: Db) {
         .values(c)
         .onConflict((oc) => oc.columns(["ticket_id", "kind"]).doUpdateSet(rest))
         .execute();
+    },
+    /** Inserts the first clocks of a ticket just opened, in one statement. */
+    async insertClocks(exec: Db, clocks: ClockRow[]): Promise<void> {
+      if (clocks.length) await exec.insertInto("ticket_sla_clocks").values(clocks).execute();
     },
     /** Writes many clocks with a few multi-row upserts. */
     async saveClocks(exec: Db, clocks: ClockRow[]): Promise<void> {

@@ -34,6 +34,8 @@ import type { SlaPolicyInput } from "./sla.schemas.js";
 
 export const RECOMPUTE_JOB = "sla.recompute_site";
 const RECOMPUTE_BATCH = 2000;
+/** How long a process trusts a site's SLA policies it read (changes made through another process show up after this). */
+const POLICY_TTL_MS = 5_000;
 const TARGET_COLUMN = {
   first_response: "first_response_minutes",
   next_response: "next_response_minutes",
@@ -61,8 +63,24 @@ export function createSlaService(deps: Deps) {
   const { db, clock, jobs, sites, users, tickets, calendars, notifications, categories } = deps;
   const repo = createSlaRepository(db);
 
+  // Every ticket write looks up its site's policy: the site's policies are kept in memory briefly,
+  // dropped at once when changed through this process, re-read after POLICY_TTL_MS otherwise.
+  const policyCache = new Map<number, { rows: Awaited<ReturnType<typeof repo.policies>>; at: number }>();
+  async function sitePolicies(exec: Db, siteId: number) {
+    const hit = policyCache.get(siteId);
+    if (hit && performance.now() - hit.at < POLICY_TTL_MS) return hit.rows;
+    const at = performance.now();
+    const rows = await repo.policies(siteId, exec);
+    policyCache.set(siteId, { rows, at });
+    return rows;
+  }
+
   async function targets(exec: Db, t: TicketRow) {
-    const p = await repo.policy(exec, t.site_id, t.priority, t.tier);
+    const policies = await sitePolicies(exec, t.site_id);
+    // The tier's own policy, else the one for any tier (0).
+    const p =
+      policies.find((r) => r.priority === t.priority && r.tier === t.tier) ??
+      policies.find((r) => r.priority === t.priority && r.tier === 0);
     const of = (kind: ClockKind) => (p ? p[TARGET_COLUMN[kind]] : null);
     return { of, warnPercent: p?.warn_percent ?? 75 };
   }
@@ -70,7 +88,11 @@ export function createSlaService(deps: Deps) {
   /** Brings a ticket's clocks in line with what just happened to it. */
   async function follow(tx: Db, t: TicketRow, before: TicketRow | null, change: TicketChange, now: number) {
     const cal = await calendars.forSite(t.site_id, tx);
-    const existing = new Map((await repo.clocks(tx, t.id)).map((c) => [c.kind as ClockKind, c]));
+    // A ticket just opened has no clocks yet.
+    const created = change.type === "created";
+    const existing = new Map(
+      (created ? [] : await repo.clocks(tx, t.id)).map((c) => [c.kind as ClockKind, c]),
+    );
     const next = new Map(existing);
     const { of, warnPercent } = await targets(tx, t);
     const paused = PAUSING_STATUSES.has(t.status);
@@ -117,7 +139,9 @@ export function createSlaService(deps: Deps) {
     // A clock started while the ticket waits (e.g. created already pending) waits too.
     if (paused) for (const c of next.values()) if (c.state === "running") set(pause(c, cal, now));
 
-    for (const c of next.values()) if (c !== existing.get(c.kind as ClockKind)) await repo.saveClock(tx, c);
+    if (created) await repo.insertClocks(tx, [...next.values()]);
+    else
+      for (const c of next.values()) if (c !== existing.get(c.kind as ClockKind)) await repo.saveClock(tx, c);
     await tickets.recordSystemChange(tx, t.id, summarize([...next.values()]), [], now);
   }
 
@@ -292,6 +316,7 @@ export function createSlaService(deps: Deps) {
         }
         await jobs.enqueue(tx, RECOMPUTE_JOB, { siteId: site.id, reason: "policy" });
       });
+      policyCache.delete(site.id);
       return this.policies(actor, code);
     },
 

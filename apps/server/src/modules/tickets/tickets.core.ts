@@ -86,9 +86,17 @@ export function createTicketsCore(deps: Deps) {
   const repo = createTicketsRepository(db);
   const observers: TicketObserver[] = [];
 
-  async function notify(tx: Db, key: string, before: TicketRow | null, change: TicketChange, now: number) {
+  /** Tells the observers about a write; `written` is the ticket as written when the caller has it, else it is read. */
+  async function notify(
+    tx: Db,
+    key: string,
+    before: TicketRow | null,
+    change: TicketChange,
+    now: number,
+    written?: TicketRow,
+  ) {
     if (!observers.length) return;
-    const after = (await repo.findByKey(key, tx)) as TicketRow;
+    const after = written ?? ((await repo.findByKey(key, tx)) as TicketRow);
     for (const observe of observers) await observe(tx, after, before, change, now);
   }
 

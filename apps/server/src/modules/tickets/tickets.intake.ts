@@ -71,7 +71,7 @@ export function createTicketIntake(core: TicketsCore) {
           const contact = await contacts.findOrCreate(tx, site.id, input.requester);
           const number = await repo.nextNumber(tx, site.id);
           const key = `${site.code}-${number}`;
-          const { id } = await repo.insertTicket(tx, {
+          const inserted = await repo.insertTicket(tx, {
             site_id: site.id,
             number,
             key,
@@ -98,6 +98,7 @@ export function createTicketIntake(core: TicketsCore) {
             resolved_at: null,
             closed_at: null,
           });
+          const id = inserted.id;
           const message = await repo.insertMessage(tx, {
             ticket_id: id,
             kind: "reply",
@@ -107,7 +108,7 @@ export function createTicketIntake(core: TicketsCore) {
             channel: input.channel,
             created_at: now,
           });
-          await repo.moveTier(tx, id, 1, now, null, "opened");
+          await repo.moveTier(tx, id, 1, now, null, "opened", true);
           const events: EventInput[] = [
             {
               type: "ticket.created",
@@ -118,7 +119,10 @@ export function createTicketIntake(core: TicketsCore) {
           ];
           await repo.addEvents(tx, id, events, now);
           await input.inTx?.(tx, { ticketId: id, key, messageId: message.id, contactId: contact.id, now });
-          await notify(tx, key, null, { type: "created" }, now);
+          await notify(tx, key, null, { type: "created" }, now, {
+            ...inserted,
+            requester_user_id: contact.user_id,
+          });
           return key;
         }),
       );
@@ -172,12 +176,14 @@ export function createTicketIntake(core: TicketsCore) {
             });
           await repo.addEvents(tx, t.id, events, now);
           await input.inTx?.(tx, { ticketId: t.id, key: t.key, messageId: id, contactId: t.contact_id, now });
+          // The row as written: the version check above guarantees nothing else changed it.
           await notify(
             tx,
             t.key,
             t,
             { type: "message", kind: "reply", fromRequester: true, messageId: id },
             now,
+            { ...t, ...set, version: t.version + 1 },
           );
           return id;
         });

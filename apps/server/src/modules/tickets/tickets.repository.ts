@@ -277,8 +277,9 @@ export function createTicketsRepository(db: Db) {
       return row.last_number;
     },
 
+    /** Inserts a ticket and returns it as written (without the requester's user id, which is the contact's). */
     insertTicket: (tx: Db, row: Insertable<TicketsTable>) =>
-      tx.insertInto("tickets").values(row).returning("id").executeTakeFirstOrThrow(),
+      tx.insertInto("tickets").values(row).returningAll().executeTakeFirstOrThrow(),
 
     /** Applies a change if the ticket is still at the version the caller read; false if not. */
     async update(
@@ -446,6 +447,7 @@ export function createTicketsRepository(db: Db) {
       db.selectFrom("tier_segments").selectAll().where("ticket_id", "=", ticketId).orderBy("id").execute(),
 
     /** Closes the open tier segment and opens one at the new tier. */
+    /** Ends the ticket's current level and starts the next; a ticket just opened has no level to end. */
     async moveTier(
       tx: Db,
       ticketId: number,
@@ -453,13 +455,15 @@ export function createTicketsRepository(db: Db) {
       at: number,
       by: number | null,
       reason: string | null,
+      opening = false,
     ) {
-      await tx
-        .updateTable("tier_segments")
-        .set({ left_at: at })
-        .where("ticket_id", "=", ticketId)
-        .where("left_at", "is", null)
-        .execute();
+      if (!opening)
+        await tx
+          .updateTable("tier_segments")
+          .set({ left_at: at })
+          .where("ticket_id", "=", ticketId)
+          .where("left_at", "is", null)
+          .execute();
       await tx
         .insertInto("tier_segments")
         .values({ ticket_id: ticketId, tier, entered_at: at, left_at: null, entered_by: by, reason })

@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import type { Insertable } from "kysely";
 import sjson from "secure-json-parse";
-import type { Db } from "../../../db/database.js";
+import { type Db, isPostgres } from "../../../db/database.js";
 import type { WhatsappInboundTable, WhatsappStatusesTable } from "../../../db/schema.js";
 import type { Jobs } from "../../../jobs/jobs.js";
 import type { Clock } from "../../../shared/clock.js";
@@ -17,9 +17,16 @@ export const PROCESS_JOB = "whatsapp.process";
 const MAX_BATCH = 500;
 /** At most this many messages go to one processing job (one person's messages stay in one job, in order). */
 const JOB_MESSAGES = 25;
+/**
+ * Group-commit lanes on PostgreSQL: a person's messages always go to the same lane, whose
+ * transactions run one after another (so their order holds), while the lanes commit side by side.
+ * SQLite writes on one connection, where more lanes would only queue.
+ */
+const PG_LANES = 3;
 
 type Rows = { messages: Insertable<WhatsappInboundTable>[]; statuses: Insertable<WhatsappStatusesTable>[] };
 type Waiting = Rows & { settle: (error?: unknown) => void };
+type Lane = { waiting: Waiting[]; writing: boolean };
 
 /** Splits new messages into jobs of about JOB_MESSAGES, keeping each person's messages together and in order. */
 export function jobChunks(inserted: Array<{ id: number; wa_id: string }>): number[][] {
@@ -78,9 +85,18 @@ export function createWhatsappWebhook({
 }) {
   // Group commit: while one transaction is being written, the deliveries that arrive wait and are
   // written together in the next one, so the commit cost is shared under load and nothing waits
-  // when it is quiet. Each delivery is answered only once its rows are committed.
-  const waiting: Waiting[] = [];
-  let writing = false;
+  // when it is quiet. Each delivery is answered only once all its rows are committed.
+  const lanes: Lane[] = Array.from({ length: isPostgres(db) ? PG_LANES : 1 }, () => ({
+    waiting: [],
+    writing: false,
+  }));
+
+  /** The lane of a person (a message's sender, a status's recipient): the same one every time. */
+  const laneOf = (person: string) => {
+    let hash = 0;
+    for (let i = 0; i < person.length; i++) hash = (hash * 31 + person.charCodeAt(i)) | 0;
+    return Math.abs(hash) % lanes.length;
+  };
 
   async function write(batch: Waiting[]) {
     await db.transaction().execute(async (tx) => {
@@ -99,10 +115,10 @@ export function createWhatsappWebhook({
     });
   }
 
-  async function drain() {
-    writing = true;
-    while (waiting.length) {
-      const batch = waiting.splice(0, MAX_BATCH);
+  async function drain(lane: Lane) {
+    lane.writing = true;
+    while (lane.waiting.length) {
+      const batch = lane.waiting.splice(0, MAX_BATCH);
       try {
         await write(batch);
         for (const b of batch) b.settle();
@@ -110,14 +126,33 @@ export function createWhatsappWebhook({
         for (const b of batch) b.settle(e);
       }
     }
-    writing = false;
+    lane.writing = false;
   }
 
-  const record = (rows: Rows) =>
+  const enqueue = (lane: Lane, rows: Rows) =>
     new Promise<void>((resolve, reject) => {
-      waiting.push({ ...rows, settle: (e) => (e === undefined ? resolve() : reject(e)) });
-      if (!writing) void drain();
+      lane.waiting.push({ ...rows, settle: (e) => (e === undefined ? resolve() : reject(e)) });
+      if (!lane.writing) void drain(lane);
     });
+
+  /**
+   * Records a delivery's rows, each in its person's lane. A delivery spanning lanes is acknowledged
+   * once every part is committed; if one part fails, the delivery fails and WhatsApp sends it again,
+   * when the parts already committed are skipped by their ids.
+   */
+  async function record(rows: Rows) {
+    if (lanes.length === 1) return enqueue(lanes[0] as Lane, rows);
+    const parts = new Map<number, Rows>();
+    const part = (person: string) => {
+      const i = laneOf(person);
+      const p = parts.get(i) ?? { messages: [], statuses: [] };
+      parts.set(i, p);
+      return p;
+    };
+    for (const m of rows.messages) part(m.wa_id).messages.push(m);
+    for (const s of rows.statuses) part(s.recipient_id ?? s.wamid).statuses.push(s);
+    await Promise.all([...parts].map(([i, p]) => enqueue(lanes[i] as Lane, p)));
+  }
 
   return {
     /** The subscription handshake: answers the challenge when the verify token is one of ours, else null. */
