@@ -96,13 +96,14 @@ async function main() {
     }
     const ms = (performance.now() - started) / questions.length;
 
-    // the chatbot: its key words searched, the passages it would quote (at most three, none when it
-    // would say "I don't know"), folded to pages
+    // the chatbot: the question searched as written (as the chatbot searches a first question), the
+    // passages it would quote for its key words (at most three, none when it would say "I don't
+    // know"), folded to pages
     const bot: Ranked[] = [];
     let answered = 0;
     for (const { q } of questions) {
       const words = keyWords(q, "en");
-      const { hits } = await ctx.kb.search(systemActor, { q: words.join(" ") || q, limit: 10 });
+      const { hits } = await ctx.kb.search(systemActor, { q, limit: 10 });
       const { passages } = rankPassages(hits, words, "en");
       if (passages.length) answered++;
       bot.push([...new Set(passages.map((p) => pageOf.get(p.articleId)))]);

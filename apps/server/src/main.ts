@@ -42,6 +42,8 @@ export async function serve(rawConfig: Config, options: { demo: boolean; worker:
   process.once("SIGINT", () => void shutdown("SIGINT"));
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   await app.listen({ port: config.port, host: config.host });
+  // the knowledge-base search index is built now, in the background, not on the first reader's search
+  void ctx.kb.warmSearch().catch((e) => app.log.error({ err: e }, "knowledge-base index build failed"));
   if (options.demo) {
     console.log(`\nTierdesk is running at ${config.publicUrl} (API docs: ${config.publicUrl}/api/docs)`);
     console.log(`Demo accounts, all with password ${DEMO_PASSWORD}:`);

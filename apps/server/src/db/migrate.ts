@@ -14,6 +14,7 @@ import { whatsappChannel } from "./migrations/0010_whatsapp_channel.js";
 import { webFormCallsAndNotificationPreferences } from "./migrations/0011_web_form_calls_and_notification_preferences.js";
 import { staffWorkspace } from "./migrations/0012_staff_workspace.js";
 import { kbLearning } from "./migrations/0013_kb_learning.js";
+import { kbVariantSections } from "./migrations/0014_kb_variant_sections.js";
 import type { DialectMigration } from "./migrations/helpers.js";
 
 // Forward-only and in order; the name is what the database remembers, so never rename one.
@@ -31,6 +32,7 @@ const migrations: Array<[string, DialectMigration]> = [
   ["0011_web_form_calls_and_notification_preferences", webFormCallsAndNotificationPreferences],
   ["0012_staff_workspace", staffWorkspace],
   ["0013_kb_learning", kbLearning],
+  ["0014_kb_variant_sections", kbVariantSections],
 ];
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -402,6 +402,8 @@ export interface KbArticlesTable {
   created_at: number;
   updated_at: number;
   published_at: number | null;
+  /** a site variant's reach: "body" (it replaces the whole text) or "sections" (those of its headings) */
+  overrides: Generated<string>;
 }
 
 export interface KbRevisionsTable {

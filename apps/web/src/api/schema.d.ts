@@ -3921,6 +3921,8 @@ export interface paths {
                                 outOfDate: boolean;
                                 updatedAt: string;
                                 publishedAt: string | null;
+                                /** @enum {string} */
+                                overrides: "body" | "sections";
                             }[];
                         };
                     };
@@ -3959,6 +3961,11 @@ export interface paths {
                         parentId?: number;
                         /** @description Site code: makes this a variant of the parent for one site */
                         site?: string;
+                        /**
+                         * @description A site variant's reach: "body" (default) replaces the whole text; "sections" replaces only the sections of the same heading
+                         * @enum {string}
+                         */
+                        overrides?: "body" | "sections";
                     };
                 };
             };
@@ -3988,12 +3995,16 @@ export interface paths {
                             outOfDate: boolean;
                             updatedAt: string;
                             publishedAt: string | null;
+                            /** @enum {string} */
+                            overrides: "body" | "sections";
                             body: string;
                             html: string;
                             sections: {
                                 anchor: string;
                                 heading: string;
                                 level: number;
+                                /** @description true: the site variant's own section */
+                                fromVariant?: boolean;
                             }[];
                             createdAt: string;
                             /** @description Which variant or translation is shown, when one was chosen */
@@ -4004,6 +4015,8 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "site_variant" | "translation" | "generic";
                                 explanation: string;
+                                /** @description The headings of the sections the site variant replaces or adds (section overrides only) */
+                                sectionsFromVariant?: string[];
                             } | null;
                             actions: string[];
                         };
@@ -4068,12 +4081,16 @@ export interface paths {
                             outOfDate: boolean;
                             updatedAt: string;
                             publishedAt: string | null;
+                            /** @enum {string} */
+                            overrides: "body" | "sections";
                             body: string;
                             html: string;
                             sections: {
                                 anchor: string;
                                 heading: string;
                                 level: number;
+                                /** @description true: the site variant's own section */
+                                fromVariant?: boolean;
                             }[];
                             createdAt: string;
                             /** @description Which variant or translation is shown, when one was chosen */
@@ -4084,6 +4101,8 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "site_variant" | "translation" | "generic";
                                 explanation: string;
+                                /** @description The headings of the sections the site variant replaces or adds (section overrides only) */
+                                sectionsFromVariant?: string[];
                             } | null;
                             actions: string[];
                         };
@@ -4118,6 +4137,11 @@ export interface paths {
                         status?: "draft" | "in_review" | "published" | "archived";
                         collectionId?: number;
                         position?: number;
+                        /**
+                         * @description A site variant's reach (see article creation)
+                         * @enum {string}
+                         */
+                        overrides?: "body" | "sections";
                         /** @description Why it changed, kept with the revision */
                         note?: string;
                         /** @description The revision the edit was made on; a newer one on the server is a conflict */
@@ -4151,12 +4175,16 @@ export interface paths {
                             outOfDate: boolean;
                             updatedAt: string;
                             publishedAt: string | null;
+                            /** @enum {string} */
+                            overrides: "body" | "sections";
                             body: string;
                             html: string;
                             sections: {
                                 anchor: string;
                                 heading: string;
                                 level: number;
+                                /** @description true: the site variant's own section */
+                                fromVariant?: boolean;
                             }[];
                             createdAt: string;
                             /** @description Which variant or translation is shown, when one was chosen */
@@ -4167,6 +4195,8 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "site_variant" | "translation" | "generic";
                                 explanation: string;
+                                /** @description The headings of the sections the site variant replaces or adds (section overrides only) */
+                                sectionsFromVariant?: string[];
                             } | null;
                             actions: string[];
                         };
@@ -4221,6 +4251,8 @@ export interface paths {
                                 outOfDate: boolean;
                                 updatedAt: string;
                                 publishedAt: string | null;
+                                /** @enum {string} */
+                                overrides: "body" | "sections";
                             }[];
                         };
                     };
@@ -4530,6 +4562,8 @@ export interface paths {
                                     /** @enum {string} */
                                     kind: "site_variant" | "translation" | "generic";
                                     explanation: string;
+                                    /** @description The headings of the sections the site variant replaces or adds (section overrides only) */
+                                    sectionsFromVariant?: string[];
                                 };
                             }[];
                         };
@@ -4648,6 +4682,8 @@ export interface paths {
                                     /** @enum {string} */
                                     kind: "site_variant" | "translation" | "generic";
                                     explanation: string;
+                                    /** @description The headings of the sections the site variant replaces or adds (section overrides only) */
+                                    sectionsFromVariant?: string[];
                                 };
                             }[];
                         };
@@ -5060,12 +5096,16 @@ export interface paths {
                             outOfDate: boolean;
                             updatedAt: string;
                             publishedAt: string | null;
+                            /** @enum {string} */
+                            overrides: "body" | "sections";
                             body: string;
                             html: string;
                             sections: {
                                 anchor: string;
                                 heading: string;
                                 level: number;
+                                /** @description true: the site variant's own section */
+                                fromVariant?: boolean;
                             }[];
                             createdAt: string;
                             /** @description Which variant or translation is shown, when one was chosen */
@@ -5076,6 +5116,8 @@ export interface paths {
                                 /** @enum {string} */
                                 kind: "site_variant" | "translation" | "generic";
                                 explanation: string;
+                                /** @description The headings of the sections the site variant replaces or adds (section overrides only) */
+                                sectionsFromVariant?: string[];
                             } | null;
                             actions: string[];
                         };

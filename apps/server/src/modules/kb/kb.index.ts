@@ -1,12 +1,7 @@
-import { stemmer as english } from "@orama/stemmers/english";
-import { stemmer as french } from "@orama/stemmers/french";
-import { stemmer as portuguese } from "@orama/stemmers/portuguese";
-import { stemmer as spanish } from "@orama/stemmers/spanish";
-import { stopwords as enStop } from "@orama/stopwords/english";
-import { stopwords as frStop } from "@orama/stopwords/french";
-import { stopwords as ptStop } from "@orama/stopwords/portuguese";
-import { stopwords as esStop } from "@orama/stopwords/spanish";
 import SearchableMap from "minisearch/SearchableMap";
+import { analyze, words } from "./kb.analysis.js";
+
+export { fold, TOKEN, termsOf, words } from "./kb.analysis.js";
 
 /** One section of one article, as indexed. */
 export type SectionDoc = {
@@ -19,72 +14,20 @@ export type SectionDoc = {
   language: string;
   /** words learned from use for the article (kb.learning.ts), indexed on its first section only */
   learned?: string;
+  /** where an imported page sat in its documentation tree ("api users post"), a breadcrumb */
+  path?: string;
 };
 /** A ranked section; `terms` (the index terms it matched, for highlighting) is worked out when read. */
 export type SectionHit = { doc: SectionDoc; score: number; readonly terms: string[] };
 
-type Analyzer = { stem: (w: string) => string; stop: Set<string> };
-const ANALYZERS: Record<string, Analyzer> = {
-  en: { stem: english, stop: new Set(enStop) },
-  fr: { stem: french, stop: new Set(frStop) },
-  es: { stem: spanish, stop: new Set(esStop) },
-  pt: { stem: portuguese, stop: new Set(ptStop) },
-};
-const PLAIN: Analyzer = { stem: (w) => w, stop: new Set() };
-
-export const fold = (s: string) => s.normalize("NFD").replace(/\p{M}/gu, "");
-/** The analyzer of a language tag (pt-BR uses pt); languages without a stemmer are only folded. */
-const analyzerFor = (language: string): Analyzer => ANALYZERS[language.split("-")[0] ?? ""] ?? PLAIN;
-
-type Terms = { stem: string; word: string } | null;
 /**
- * Analysed words by language. Stemming is most of the cost of indexing and a knowledge base repeats
- * its words, so each (language, word) is analysed once; the cache is dropped when it grows too big.
+ * The indexed fields, with their weights: a word in a heading says more about a section than one in
+ * its text. An imported page's folders ("api users post") weigh as its text: 0.5 to 1 measured the
+ * same with `npm run eval:kb` on the tuning questions (recall@1 0.704 -> 0.718, MRR 0.807 -> 0.822 at
+ * 1), 2 lost recall@3.
  */
-const analysed = new Map<string, Map<string, Terms>>();
-const MAX_CACHED_WORDS = 200_000;
-
-/**
- * The index terms of one word in a language: its stem by the language's Snowball stemmer and the
- * word itself, both lower-case and without accents (none for a stop word). The stem lets
- * "enregistrements" meet "enregistrer"; the whole word lets a typo be corrected, which a stem of a
- * misspelt word rarely allows.
- */
-export function termsOf(word: string, language: string): Terms {
-  let cache = analysed.get(language);
-  if (!cache) {
-    cache = new Map();
-    analysed.set(language, cache);
-  }
-  const hit = cache.get(word);
-  if (hit !== undefined) return hit;
-  const { stem, stop } = analyzerFor(language);
-  const lower = word.toLowerCase();
-  const folded = fold(lower);
-  const out = stop.has(lower) || stop.has(folded) ? null : { stem: fold(stem(lower)), word: folded };
-  if (cache.size >= MAX_CACHED_WORDS) cache.clear();
-  cache.set(word, out);
-  return out;
-}
-
-export const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu;
-export const words = (s: string): string[] => s.match(TOKEN) ?? [];
-
-/** A text as the index sees it: the terms of each word, in the text's language. */
-function analyze(text: string, language: string): string[] {
-  const out: string[] = [];
-  for (const w of words(text)) {
-    const t = termsOf(w, language);
-    if (!t) continue;
-    out.push(t.word);
-    if (t.stem !== t.word) out.push(t.stem);
-  }
-  return out;
-}
-
-/** The indexed fields, with their weights: a word in a heading says more about a section than one in its text. */
-const FIELDS = ["title", "heading", "text", "learned"] as const;
-const BOOST = [2, 3, 1, 1.5];
+const FIELDS = ["title", "heading", "text", "learned", "path"] as const;
+const BOOST = [2, 3, 1, 1.5, 1];
 /**
  * BM25+ parameters: k is how soon repeating a word stops adding to a section's score, b how much a
  * section longer than the average is discounted for its length, d the floor a matched word always
@@ -94,7 +37,7 @@ const BOOST = [2, 3, 1, 1.5];
  */
 const BM25 = { k: 1.2, b: 0.85, d: 0.5 };
 /** Learned words are a list, not prose: their number says nothing about the section's length. */
-const LENGTH_NORMALISED = [true, true, true, false];
+const LENGTH_NORMALISED = [true, true, true, false, true];
 /** How much a word found by prefix or with a typo weighs against one found as typed. */
 const WEIGHTS = { prefix: 0.375, fuzzy: 0.45 };
 /**
@@ -110,96 +53,267 @@ const lengthPrior = (wordCount: number) =>
 /** One word of a query: looked for as is, and, if asked, by prefix or within `fuzzy` edits. */
 export type QueryTerm = { term: string; weight: number; fuzzy: number; prefix: boolean };
 
-/** term -> per field: section slot -> how many times the term occurs there */
-type Postings = Array<Map<number, number> | undefined>;
+const NF = FIELDS.length;
+
+/**
+ * One index term's postings: the sections it occurs in (slots, ascending) with its count in each
+ * field, in flat typed arrays. Removed sections stay until the entry is next compiled (tombstones).
+ */
+type Entry = {
+  slots: Int32Array;
+  /** tf[i * NF + f]: how many times the term occurs in field f of section slots[i] */
+  tf: Uint16Array;
+  n: number;
+  /** postings whose section is still indexed */
+  live: number;
+  /** each posting's whole BM25+ contribution for the index as it is at `epoch` */
+  compiled?: { epoch: number; slots: Int32Array; impact: Float32Array };
+};
+
+/** A word of a query as the vocabulary expands it: the terms it stands for, with their weight factors. */
+type Expansion = Array<{ term: string; entry: Entry; factor: number }>;
+/** How many query-word expansions (typos and prefixes found in the vocabulary) are remembered. */
+const MAX_EXPANSIONS = 4096;
+
+/** A growable typed array. */
+function ensure<T extends { length: number; set(from: ArrayLike<number>): void }>(
+  a: T,
+  size: number,
+  make: (n: number) => T,
+): T {
+  if (size <= a.length) return a;
+  const b = make(Math.max(size, a.length * 2));
+  b.set(a);
+  return b;
+}
 
 /**
  * An in-memory inverted index of sections with BM25+ scoring, kept up to date article by article.
- * Written for the knowledge base's sizes (tens of thousands of sections): scores are summed into a
- * typed array indexed by section slot, without an object per match, and only the best `limit`
- * sections are kept, so that a common word matching half the sections still answers in a few
- * milliseconds. Typos and prefixes are found in a radix tree of the terms (MiniSearch's).
+ * Each term's postings are flat typed arrays; the first search after a change works out, per term it
+ * needs, every posting's whole score (all fields, the length prior) once, so that a search is one
+ * multiply-add per posting into a typed array indexed by section slot, with no object per match. Which
+ * sections a reader may see is asked once per section and remembered with the set of visible articles.
+ * Typos and prefixes are found in a radix tree of the terms (MiniSearch's), and remembered per word.
  */
 export function createInvertedIndex() {
-  const dict = new SearchableMap<Postings>();
+  const dict = new Map<string, Entry>();
+  const tree = new SearchableMap<Entry>();
   const docs: Array<SectionDoc | undefined> = [];
-  const articleOf: number[] = [];
-  const prior: number[] = [];
-  const lengths: number[][] = FIELDS.map(() => []);
-  const totals = FIELDS.map(() => 0);
-  const termsOfSlot: string[][] = [];
-  const free: number[] = [];
+  const termsOfSlot: Array<string[] | undefined> = [];
+  let prior = new Float32Array(1024);
+  let lengths = new Uint32Array(1024 * NF);
+  const totals = new Float64Array(NF);
   const slotsOf = new Map<number, number[]>();
+  let articleOf = new Int32Array(1024);
   let live = 0;
+  /** slots are handed out in increasing order (so postings stay sorted) and renumbered by `compact` */
+  let next = 0;
+  /** changes with every change to the index (scores depend on every section's length) */
+  let epoch = 0;
+  /** changes when a term enters or leaves the vocabulary */
+  let vocabulary = 0;
+  const expansions = new Map<string, { vocabulary: number; terms: Expansion }>();
+  /** per set of visible articles: per slot, 0 not asked yet, 1 visible, 2 not */
+  const masks = new WeakMap<object, { epoch: number; mask: Uint8Array }>();
   // scratch space for one search, reused (a search runs synchronously from start to end)
   let scores = new Float64Array(1024);
   let quality = new Uint16Array(1024);
-  let seen = new Int32Array(1024);
-  let lastSource = new Int32Array(1024);
-  let generation = 0;
-
-  function grow(size: number) {
-    if (size <= scores.length) return;
-    const n = Math.max(size, scores.length * 2);
-    const s = new Float64Array(n);
-    const q = new Uint16Array(n);
-    const v = new Int32Array(n);
-    const l = new Int32Array(n);
-    v.set(seen);
-    seen = v;
-    scores = s;
-    quality = q;
-    lastSource = l;
-  }
+  /** per slot, the last query word that reached it; words are numbered on across searches */
+  let mark = new Int32Array(1024);
+  let touched = new Int32Array(1024);
+  let numbered = 0;
 
   function add(doc: SectionDoc): number {
-    const slot = free.pop() ?? docs.length;
+    const slot = next++;
     docs[slot] = doc;
+    prior = ensure(prior, next, (n) => new Float32Array(n));
+    lengths = ensure(lengths, next * NF, (n) => new Uint32Array(n));
+    articleOf = ensure(articleOf, next, (n) => new Int32Array(n));
     articleOf[slot] = doc.articleId;
     prior[slot] = lengthPrior(words(doc.text).length);
-    const unique = new Set<string>();
-    FIELDS.forEach((field, f) => {
-      const tokens = analyze(String(doc[field] ?? ""), doc.language);
-      (lengths[f] as number[])[slot] = tokens.length;
+    const counts = new Map<string, Uint16Array>();
+    for (let f = 0; f < NF; f++) {
+      const tokens = analyze(String(doc[FIELDS[f] as (typeof FIELDS)[number]] ?? ""), doc.language);
+      lengths[slot * NF + f] = tokens.length;
       totals[f] = (totals[f] as number) + tokens.length;
-      const counts = new Map<string, number>();
-      for (const t of tokens) counts.set(t, (counts.get(t) ?? 0) + 1);
-      for (const [t, n] of counts) {
-        const postings = dict.fetch(t, () => []);
-        let field = postings[f];
-        if (!field) {
-          field = new Map();
-          postings[f] = field;
+      for (const t of tokens) {
+        let c = counts.get(t);
+        if (!c) {
+          c = new Uint16Array(NF);
+          counts.set(t, c);
         }
-        field.set(slot, n);
-        unique.add(t);
+        if ((c[f] as number) < 0xffff) c[f] = (c[f] as number) + 1;
       }
-    });
-    termsOfSlot[slot] = [...unique];
+    }
+    for (const [t, c] of counts) {
+      let e = dict.get(t);
+      if (!e) {
+        e = { slots: new Int32Array(4), tf: new Uint16Array(4 * NF), n: 0, live: 0 };
+        dict.set(t, e);
+        tree.set(t, e);
+        vocabulary++;
+      }
+      e.slots = ensure(e.slots, e.n + 1, (n) => new Int32Array(n));
+      e.tf = ensure(e.tf, (e.n + 1) * NF, (n) => new Uint16Array(n));
+      e.slots[e.n] = slot;
+      e.tf.set(c, e.n * NF);
+      e.n++;
+      e.live++;
+    }
+    termsOfSlot[slot] = [...counts.keys()];
     live++;
-    grow(docs.length);
     return slot;
   }
 
   function remove(slot: number): void {
     for (const t of termsOfSlot[slot] ?? []) {
-      const postings = dict.get(t);
-      if (!postings) continue;
-      for (const field of postings) field?.delete(slot);
-      if (postings.every((p) => !p || p.size === 0)) dict.delete(t);
+      const e = dict.get(t);
+      if (!e) continue;
+      e.live--;
+      if (e.live === 0) {
+        dict.delete(t);
+        tree.delete(t);
+        vocabulary++;
+      }
     }
-    FIELDS.forEach((_, f) => {
-      totals[f] = (totals[f] as number) - ((lengths[f] as number[])[slot] ?? 0);
-    });
+    for (let f = 0; f < NF; f++) totals[f] = (totals[f] as number) - (lengths[slot * NF + f] as number);
     docs[slot] = undefined;
-    termsOfSlot[slot] = [];
-    free.push(slot);
+    termsOfSlot[slot] = undefined;
     live--;
   }
 
-  /** The index terms a section matched among those looked for. */
-  function matched(slot: number, looked: readonly string[]): string[] {
-    return looked.filter((t) => dict.get(t)?.some((p) => p?.has(slot)));
+  /** Drops an entry's postings of removed sections. */
+  function prune(e: Entry): void {
+    let w = 0;
+    for (let i = 0; i < e.n; i++) {
+      if (docs[e.slots[i] as number] === undefined) continue;
+      if (w !== i) {
+        e.slots[w] = e.slots[i] as number;
+        e.tf.copyWithin(w * NF, i * NF, (i + 1) * NF);
+      }
+      w++;
+    }
+    e.n = w;
+  }
+
+  /**
+   * Renumbers the sections 0..live-1 once removed ones are as many as the live ones, so that slots
+   * (and the per-slot arrays) do not grow without end as articles are edited.
+   */
+  function compact(): void {
+    if (next - live < Math.max(1024, live)) return;
+    const renumber = new Int32Array(next).fill(-1);
+    let to = 0;
+    for (let from = 0; from < next; from++) {
+      const doc = docs[from];
+      if (doc === undefined) continue;
+      renumber[from] = to;
+      docs[to] = doc;
+      termsOfSlot[to] = termsOfSlot[from];
+      prior[to] = prior[from] as number;
+      articleOf[to] = articleOf[from] as number;
+      lengths.copyWithin(to * NF, from * NF, (from + 1) * NF);
+      to++;
+    }
+    docs.length = to;
+    termsOfSlot.length = to;
+    for (const e of dict.values()) {
+      let w = 0;
+      for (let i = 0; i < e.n; i++) {
+        const s = renumber[e.slots[i] as number] as number;
+        if (s < 0) continue;
+        e.slots[w] = s;
+        e.tf.copyWithin(w * NF, i * NF, (i + 1) * NF);
+        w++;
+      }
+      e.n = w;
+      e.compiled = undefined;
+    }
+    for (const [articleId, slots] of slotsOf)
+      slotsOf.set(
+        articleId,
+        slots.map((s) => renumber[s] as number),
+      );
+    next = to;
+  }
+
+  /** Each live posting's whole score for the index as it is now (all fields, idf, length prior). */
+  function compile(e: Entry): { slots: Int32Array; impact: Float32Array } {
+    if (e.compiled?.epoch === epoch) return e.compiled;
+    if (e.n > e.live) prune(e);
+    const df = new Float64Array(NF);
+    for (let i = 0; i < e.n; i++)
+      for (let f = 0; f < NF; f++) if ((e.tf[i * NF + f] as number) > 0) df[f] = (df[f] as number) + 1;
+    const weight = new Float64Array(NF);
+    const avg = new Float64Array(NF);
+    for (let f = 0; f < NF; f++) {
+      const d = df[f] as number;
+      weight[f] = (BOOST[f] as number) * Math.log(1 + (live - d + 0.5) / (d + 0.5));
+      avg[f] = live ? (totals[f] as number) / live || 1 : 1;
+    }
+    const slots = e.slots.slice(0, e.n);
+    const impact = new Float32Array(e.n);
+    const { k, b, d } = BM25;
+    for (let i = 0; i < e.n; i++) {
+      const slot = slots[i] as number;
+      let sum = 0;
+      for (let f = 0; f < NF; f++) {
+        const tf = e.tf[i * NF + f] as number;
+        if (tf === 0) continue;
+        const norm = LENGTH_NORMALISED[f]
+          ? 1 - b + (b * (lengths[slot * NF + f] as number)) / (avg[f] as number)
+          : 1;
+        sum += (weight[f] as number) * (d + (tf * (k + 1)) / (tf + k * norm));
+      }
+      impact[i] = sum * (prior[slot] as number);
+    }
+    e.compiled = { epoch, slots, impact };
+    return e.compiled;
+  }
+
+  /** The terms a query word stands for: itself, and the vocabulary's words within its typos or prefix. */
+  function expand(q: QueryTerm): Expansion {
+    const key = `${q.term}\u0000${q.fuzzy}\u0000${q.prefix ? 1 : 0}`;
+    const cached = expansions.get(key);
+    if (cached && cached.vocabulary === vocabulary) return cached.terms;
+    const out: Expansion = [];
+    const exact = dict.get(q.term);
+    if (exact) out.push({ term: q.term, entry: exact, factor: 1 });
+    const prefixed = new Set<string>();
+    if (q.prefix)
+      for (const [term, entry] of tree.atPrefix(q.term)) {
+        const distance = term.length - q.term.length;
+        if (!distance) continue;
+        prefixed.add(term);
+        out.push({
+          term,
+          entry,
+          factor: (WEIGHTS.prefix * term.length) / (term.length + 0.3 * distance),
+        });
+      }
+    if (q.fuzzy > 0)
+      for (const [term, [entry, distance]] of tree.fuzzyGet(q.term, q.fuzzy)) {
+        if (!distance || prefixed.has(term)) continue;
+        out.push({ term, entry, factor: (WEIGHTS.fuzzy * term.length) / (term.length + distance) });
+      }
+    if (expansions.size >= MAX_EXPANSIONS) expansions.clear();
+    expansions.set(key, { vocabulary, terms: out });
+    return out;
+  }
+
+  /** Whether a section's postings include a slot (binary search: postings are sorted). */
+  function has(e: Entry | undefined, slot: number): boolean {
+    if (!e) return false;
+    let lo = 0;
+    let hi = e.n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = e.slots[mid] as number;
+      if (s === slot) return docs[slot] !== undefined;
+      if (s < slot) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
   }
 
   return {
@@ -210,107 +324,92 @@ export function createInvertedIndex() {
 
     /** Replaces the indexed sections of one article (none: it leaves the index). */
     replaceArticle(articleId: number, sections: readonly SectionDoc[]): void {
+      epoch++;
       for (const slot of slotsOf.get(articleId) ?? []) remove(slot);
       slotsOf.delete(articleId);
-      if (sections.length === 0) return;
-      slotsOf.set(
-        articleId,
-        sections.map((s) => add(s)),
-      );
+      if (sections.length > 0)
+        slotsOf.set(
+          articleId,
+          sections.map((s) => add(s)),
+        );
+      compact();
     },
 
     /**
      * The best `limit` sections of the allowed articles for the query terms, ranked by BM25+ summed
      * over the terms and multiplied by how many different query words matched (as MiniSearch does).
+     * `allowed` should be the same object for the same set of articles: what it allows is remembered.
      */
     search(
       query: readonly QueryTerm[],
-      allowed: (articleId: number) => boolean,
+      allowed: { has(articleId: number): boolean },
       limit: number,
     ): SectionHit[] {
-      generation++;
-      const gen = generation;
-      const touched: number[] = [];
+      if (scores.length < next || numbered > 2 ** 30) {
+        const n = Math.max(next, scores.length);
+        scores = new Float64Array(n);
+        quality = new Uint16Array(n);
+        mark = new Int32Array(n);
+        touched = new Int32Array(n);
+        numbered = 0;
+      }
+      let known = masks.get(allowed);
+      if (!known || known.epoch !== epoch || known.mask.length < next) {
+        known = { epoch, mask: new Uint8Array(next) };
+        masks.set(allowed, known);
+      }
+      const mask = known.mask;
+      // a slot marked below `first` was not reached by this search yet
+      const first = numbered + 1;
+      let count = 0;
       const looked = new Set<string>();
-      const avg = totals.map((t) => (live ? t / live : 0));
       // the same query word may come twice (from two languages): its sections count it once
       const order = [...query].sort((a, b) => (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
-      let sourceId = 0;
+      let source = numbered;
       let previous = "";
-      const visit = (postings: Postings | undefined, weight: number, source: number) => {
-        if (!postings) return;
-        for (let f = 0; f < FIELDS.length; f++) {
-          const field = postings[f];
-          if (!field || field.size === 0) continue;
-          const df = field.size;
-          const idf = Math.log(1 + (live - df + 0.5) / (df + 0.5));
-          const avgLength = (avg[f] as number) || 1;
-          const fieldWeight = weight * (BOOST[f] as number);
-          const lengthsOf = lengths[f] as number[];
-          for (const [slot, tf] of field) {
-            const mark = seen[slot] as number;
-            if (mark === -gen) continue;
-            if (mark !== gen) {
-              if (!allowed(articleOf[slot] as number)) {
-                seen[slot] = -gen;
-                continue;
-              }
-              seen[slot] = gen;
-              scores[slot] = 0;
-              quality[slot] = 0;
-              lastSource[slot] = 0;
-              touched.push(slot);
-            }
-            const norm = LENGTH_NORMALISED[f]
-              ? 1 - BM25.b + (BM25.b * (lengthsOf[slot] as number)) / avgLength
-              : 1;
-            scores[slot] =
-              (scores[slot] as number) +
-              fieldWeight *
-                (prior[slot] as number) *
-                idf *
-                (BM25.d + (tf * (BM25.k + 1)) / (tf + BM25.k * norm));
-            if (lastSource[slot] !== source) {
-              lastSource[slot] = source;
-              quality[slot] = (quality[slot] as number) + 1;
-            }
-          }
-        }
-      };
       for (const q of order) {
-        if (q.term !== previous) sourceId++;
+        if (q.term !== previous) source++;
         previous = q.term;
         looked.add(q.term);
-        visit(dict.get(q.term), q.weight, sourceId);
-        const prefixed = new Set<string>();
-        if (q.prefix)
-          for (const [term, postings] of dict.atPrefix(q.term)) {
-            const distance = term.length - q.term.length;
-            if (!distance) continue;
-            prefixed.add(term);
-            looked.add(term);
-            visit(
-              postings,
-              (q.weight * WEIGHTS.prefix * term.length) / (term.length + 0.3 * distance),
-              sourceId,
-            );
+        for (const { term, entry, factor } of expand(q)) {
+          looked.add(term);
+          const { slots, impact } = compile(entry);
+          const weight = q.weight * factor;
+          for (let i = 0; i < slots.length; i++) {
+            const slot = slots[i] as number;
+            const m = mark[slot] as number;
+            if (m !== source) {
+              if (m < first) {
+                let visible = mask[slot] as number;
+                if (visible === 0) {
+                  visible = allowed.has(articleOf[slot] as number) ? 1 : 2;
+                  mask[slot] = visible;
+                }
+                if (visible === 2) continue;
+                scores[slot] = 0;
+                quality[slot] = 0;
+                touched[count++] = slot;
+              }
+              mark[slot] = source;
+              quality[slot] = (quality[slot] as number) + 1;
+            }
+            scores[slot] = (scores[slot] as number) + weight * (impact[i] as number);
           }
-        if (q.fuzzy > 0)
-          for (const [term, [postings, distance]] of dict.fuzzyGet(q.term, q.fuzzy)) {
-            if (!distance || prefixed.has(term)) continue;
-            looked.add(term);
-            visit(postings, (q.weight * WEIGHTS.fuzzy * term.length) / (term.length + distance), sourceId);
-          }
+        }
       }
+      numbered = source;
       // the best `limit`, kept sorted (most candidates fall below the last one at once)
       const best: Array<{ slot: number; score: number }> = [];
-      for (const slot of touched) {
+      let floor = Number.NEGATIVE_INFINITY;
+      for (let c = 0; c < count; c++) {
+        const slot = touched[c] as number;
         const score = (scores[slot] as number) * (quality[slot] as number);
-        if (best.length === limit && score <= (best[limit - 1] as { score: number }).score) continue;
+        if (best.length === limit && score <= floor) continue;
         let at = best.length;
         while (at > 0 && (best[at - 1] as { score: number }).score < score) at--;
         best.splice(at, 0, { slot, score });
         if (best.length > limit) best.pop();
+        if (best.length === limit) floor = (best[limit - 1] as { score: number }).score;
       }
       const terms = [...looked];
       return best.map(({ slot, score }) => {
@@ -319,7 +418,7 @@ export function createInvertedIndex() {
           doc: docs[slot] as SectionDoc,
           score,
           get terms() {
-            cached ??= matched(slot, terms);
+            cached ??= terms.filter((t) => has(dict.get(t), slot));
             return cached;
           },
         };

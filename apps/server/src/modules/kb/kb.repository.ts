@@ -1,5 +1,5 @@
-import type { Insertable, Selectable, Updateable } from "kysely";
-import type { Db } from "../../db/database.js";
+import { type Insertable, type Selectable, sql, type Updateable } from "kysely";
+import { type Db, isPostgres } from "../../db/database.js";
 import type {
   KbArticlesTable,
   KbCollectionsTable,
@@ -24,6 +24,8 @@ export type ArticleMeta = Pick<
   | "versions"
   | "title"
   | "sections"
+  | "overrides"
+  | "source_key"
   | "updated_at"
 >;
 const META_COLUMNS = [
@@ -38,6 +40,8 @@ const META_COLUMNS = [
   "versions",
   "title",
   "sections",
+  "overrides",
+  "source_key",
   "updated_at",
 ] as const;
 
@@ -140,6 +144,21 @@ export function createKbRepository(db: Db) {
 
     insertSearch: (row: Insertable<KbSearchesTable>): Promise<{ id: number }> =>
       db.insertInto("kb_searches").values(row).returning("id").executeTakeFirstOrThrow(),
+    /** Whether search records can be numbered ahead and written in batches (PostgreSQL's sequences). */
+    batchesSearches: isPostgres(db),
+    /** `n` new search ids from the table's sequence (PostgreSQL only). */
+    async reserveSearchIds(n: number): Promise<number[]> {
+      const r = await sql<{
+        id: string | number;
+      }>`select nextval(pg_get_serial_sequence('kb_searches', 'id')) as id from generate_series(1, ${n})`.execute(
+        db,
+      );
+      return r.rows.map((x) => Number(x.id));
+    },
+    /** Writes search records numbered ahead, in one statement. */
+    async insertSearches(rows: Insertable<KbSearchesTable>[]): Promise<void> {
+      if (rows.length > 0) await db.insertInto("kb_searches").values(rows).execute();
+    },
     search: (id: number) => db.selectFrom("kb_searches").selectAll().where("id", "=", id).executeTakeFirst(),
     /** A reader's searches since a time in which they opened an article. */
     clickedSearches: (userId: number, articleId: number, since: number) =>

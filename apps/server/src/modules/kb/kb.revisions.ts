@@ -12,7 +12,15 @@ import type { ArticleStatus } from "./kb.schemas.js";
 export type ArticleChange = Partial<
   Pick<
     ArticleRow,
-    "title" | "body_md" | "audiences" | "product" | "versions" | "status" | "collection_id" | "position"
+    | "title"
+    | "body_md"
+    | "audiences"
+    | "product"
+    | "versions"
+    | "status"
+    | "collection_id"
+    | "position"
+    | "overrides"
   >
 > & { source_hash?: string | null };
 

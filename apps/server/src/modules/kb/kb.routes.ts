@@ -35,6 +35,8 @@ import { createKbReaders, optionalAuth, VISITOR_AUDIENCE } from "./kb.visitors.j
 export function kbRoutes(app: App, { kb, sites, clock }: AppContext) {
   const tags = ["knowledge base"];
   const readers = createKbReaders({ sites, clock });
+  // search records waiting for their batch are written before the server stops
+  app.addHook("onClose", async () => kb.flushSearches());
   app.get(
     "/kb/collections",
     {

@@ -5,6 +5,9 @@ export const ARTICLE_STATUSES = ["draft", "in_review", "published", "archived"] 
 export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
 export const AUDIENCES = ["end_user", "site_admin", "technical"] as const;
 export type Audience = (typeof AUDIENCES)[number];
+/** A site variant replaces the whole text ("body") or only the sections it has, by heading ("sections"). */
+export const OVERRIDES = ["body", "sections"] as const;
+export type Overrides = (typeof OVERRIDES)[number];
 
 /** Language tags: a two- or three-letter code with an optional region (en, fr, pt-BR). */
 const language = z
@@ -52,6 +55,12 @@ export const articleCreate = z.strictObject({
   position: z.number().int().min(0).max(100_000).optional(),
   parentId: id.optional().describe("The generic article this one translates or adapts"),
   site: text(20).optional().describe("Site code: makes this a variant of the parent for one site"),
+  overrides: z
+    .enum(OVERRIDES)
+    .optional()
+    .describe(
+      'A site variant\'s reach: "body" (default) replaces the whole text; "sections" replaces only the sections of the same heading',
+    ),
 });
 export type ArticleCreate = z.infer<typeof articleCreate>;
 
@@ -65,6 +74,7 @@ export const articleUpdate = z
     status: z.enum(ARTICLE_STATUSES).optional(),
     collectionId: id.optional(),
     position: z.number().int().min(0).max(100_000).optional(),
+    overrides: z.enum(OVERRIDES).optional().describe("A site variant's reach (see article creation)"),
     note: text(500).optional().describe("Why it changed, kept with the revision"),
     baseRevision: z
       .number()
@@ -109,6 +119,10 @@ const shown = z.object({
   site: z.string().nullable(),
   kind: z.enum(["site_variant", "translation", "generic"]),
   explanation: z.string(),
+  sectionsFromVariant: z
+    .array(z.string())
+    .optional()
+    .describe("The headings of the sections the site variant replaces or adds (section overrides only)"),
 });
 export type Shown = z.infer<typeof shown>;
 
@@ -130,13 +144,21 @@ export const articleSummary = z.object({
   outOfDate: z.boolean(),
   updatedAt: z.string(),
   publishedAt: z.string().nullable(),
+  overrides: z.enum(OVERRIDES),
 });
 export type ArticleSummary = z.infer<typeof articleSummary>;
 
 export const article = articleSummary.extend({
   body: z.string(),
   html: z.string(),
-  sections: z.array(z.object({ anchor: z.string(), heading: z.string(), level: z.number() })),
+  sections: z.array(
+    z.object({
+      anchor: z.string(),
+      heading: z.string(),
+      level: z.number(),
+      fromVariant: z.boolean().optional().describe("true: the site variant's own section"),
+    }),
+  ),
   createdAt: z.string(),
   shown: shown.nullable().describe("Which variant or translation is shown, when one was chosen"),
   actions: z.array(z.string()),

@@ -181,6 +181,8 @@ describe("recording searches", () => {
     const r = await search("requester-zmb@demo.test", "q=print%20certificate");
     const empty = await search("requester-zmb@demo.test", "q=xylophone");
     expect(empty.total).toBe(0);
+    // records are written in batches (PostgreSQL): readers of the table wait for them
+    await h.ctx.kb.flushSearches();
     const rows = await h.ctx.database.db
       .selectFrom("kb_searches")
       .selectAll()
@@ -223,6 +225,7 @@ describe("suggestions while a request is written", () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json().hits[0].title).toBe("Print a certificate");
+    await h.ctx.kb.flushSearches();
     const row = await h.ctx.database.db
       .selectFrom("kb_searches")
       .selectAll()

@@ -1,150 +1,18 @@
 import type { Actor } from "../../shared/actor.js";
 import type { Clock } from "../../shared/clock.js";
 import { notFound } from "../../shared/errors.js";
-import {
-  createInvertedIndex,
-  fold,
-  type QueryTerm,
-  type SectionDoc,
-  type SectionHit,
-  TOKEN,
-  termsOf,
-  words,
-} from "./kb.index.js";
+import { type SectionDoc, type SectionHit, termsOf } from "./kb.index.js";
 import type { Section } from "./kb.markdown.js";
 import { baseLang, describeShown, type Reader, resolveVariant } from "./kb.policy.js";
+import { createSectionIndex, snippet } from "./kb.query.js";
 import type { ArticleMeta, KbRepository } from "./kb.repository.js";
 import type { SearchHit, SearchQuery, SuggestInput } from "./kb.schemas.js";
-import { defaultSynonymRules, expandQuery, type SynonymRule } from "./kb.synonyms.js";
+import { createSearchLog } from "./kb.searchlog.js";
+import { defaultSynonymRules, type SynonymRule } from "./kb.synonyms.js";
+import { baseOf, mergeSections } from "./kb.variants.js";
 
+export { createSectionIndex, snippet } from "./kb.query.js";
 export { type SectionDoc, type SectionHit, termsOf };
-
-/** A pasted request is cut to its first words; more would slow the search without helping it. */
-const MAX_QUERY_WORDS = 64;
-/** Words brought in by synonym rules, at most (a pasted request could otherwise bring in hundreds). */
-const MAX_SYNONYM_WORDS = 32;
-/**
- * The weight of a word brought in by a synonym rule, against 1 for a word the reader typed: a little
- * less, so that a page in the reader's own words ("nascimento") stays above its translation's page
- * ("birth"). Measured with `npm run eval:kb`: 0.4 and 0.6 lose recall, 0.8 keeps it.
- */
-const SYNONYM_WEIGHT = 0.8;
-/** Typo tolerance grows with the word; a short word must be typed right. */
-const typos = (term: string) =>
-  term.length >= 8 ? Math.round(term.length * 0.25) : term.length >= 4 ? 1 : 0;
-/** A prefix of one or two letters matches too many words to mean anything yet. */
-const MIN_PREFIX = 3;
-
-/**
- * One in-memory index of every section, in every language. Texts are analysed in their own
- * language when indexed; a query is analysed in each language it may be written in, so that scores
- * stay comparable across languages.
- */
-export function createSectionIndex(
-  /** the synonym rules in force, read at every search (they may be edited while the index lives) */
-  synonyms: () => readonly SynonymRule[] = () => defaultSynonymRules,
-) {
-  const index = createInvertedIndex();
-
-  return {
-    /** Replaces the indexed sections of one article (none: it leaves the index). */
-    replaceArticle(articleId: number, sections: SectionDoc[]): void {
-      index.replaceArticle(articleId, sections);
-    },
-
-    /**
-     * Ranked section hits among the allowed articles. Every word of the query is looked for by its
-     * stem and, with typos forgiven, as written; the last word also as a prefix (the reader may still
-     * be typing it). The words that the synonym rules bring in for the query's phrases ("block her
-     * account" brings in "disable user") are looked for too, exactly and weighing a little less.
-     */
-    search(
-      query: string,
-      languages: readonly string[],
-      allowed: { has(articleId: number): boolean },
-      limit: number,
-    ): SectionHit[] {
-      const list = words(query).slice(0, MAX_QUERY_WORDS);
-      const queries: QueryTerm[] = [];
-      const add = (w: string, weight: number, typed: boolean, last: boolean) => {
-        const stems = new Set<string>();
-        const whole = new Set<string>();
-        for (const lang of languages) {
-          const t = termsOf(w, lang);
-          if (!t) continue;
-          whole.add(t.word);
-          if (t.stem !== t.word) stems.add(t.stem);
-        }
-        for (const term of whole)
-          queries.push({
-            term,
-            weight,
-            fuzzy: typed ? typos(term) : 0,
-            prefix: last && term.length >= MIN_PREFIX,
-          });
-        for (const term of stems)
-          if (!whole.has(term))
-            queries.push({ term, weight, fuzzy: 0, prefix: last && term.length >= MIN_PREFIX });
-      };
-      list.forEach((w, i) => {
-        add(w, 1, true, i === list.length - 1);
-      });
-      // the documentation's words for what the question says in its own
-      const own = new Set(list.map((w) => fold(w.toLowerCase())));
-      const extra = [
-        ...new Set(
-          expandQuery(list.join(" "), synonyms())
-            .flatMap(words)
-            .map((w) => w.toLowerCase())
-            .filter((w) => !own.has(fold(w))),
-        ),
-      ].slice(0, MAX_SYNONYM_WORDS);
-      for (const w of extra) add(w, SYNONYM_WEIGHT, false, false);
-      if (queries.length === 0) return [];
-      return index.search(queries, (id) => allowed.has(id), limit);
-    },
-  };
-}
-export type SectionIndex = ReturnType<typeof createSectionIndex>;
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
-  );
-
-/**
- * A short extract of the text around the first matched word, HTML-escaped, with every word whose
- * index term matched wrapped in <mark>.
- */
-export function snippet(text: string, matched: readonly string[], language: string, width = 200): string {
-  const wanted = new Set(matched);
-  const marks: Array<[number, number]> = [];
-  for (const m of text.matchAll(TOKEN)) {
-    const t = termsOf(m[0], language);
-    if (t && (wanted.has(t.word) || wanted.has(t.stem))) marks.push([m.index, m.index + m[0].length]);
-  }
-  const first = marks[0]?.[0] ?? 0;
-  let start = Math.max(0, first - Math.floor(width / 3));
-  if (start > 0) {
-    const space = text.indexOf(" ", start);
-    if (space !== -1 && space < first) start = space + 1;
-  }
-  let end = Math.min(text.length, start + width);
-  if (end < text.length) {
-    const space = text.lastIndexOf(" ", end);
-    if (space > first) end = space;
-  }
-  let out = start > 0 ? "…" : "";
-  let at = start;
-  for (const [a, b] of marks) {
-    if (a < start || b > end) continue;
-    out += `${escapeHtml(text.slice(at, a))}<mark>${escapeHtml(text.slice(a, b))}</mark>`;
-    at = b;
-  }
-  out += escapeHtml(text.slice(at, end));
-  return end < text.length ? `${out}…` : out;
-}
 
 type SearchDeps = {
   clock: Clock;
@@ -183,11 +51,13 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, lea
   let checkedAt = Number.NEGATIVE_INFINITY;
   const metas = new Map<number, Prepared>();
   let families: ArticleMeta[][] = [];
+  let familyOf = new Map<number, ArticleMeta[]>();
   let building: Promise<void> | null = null;
   let since = 0;
   let learnedSince = 0;
   let learnedWords = new Map<number, string>();
   const visibleCache = new Map<string, Map<number, number>>();
+  const log = createSearchLog(repo);
 
   const sameMeta = (a: ArticleMeta, b: ArticleMeta) =>
     (Object.keys(a) as Array<keyof ArticleMeta>).every((k) => a[k] === b[k]);
@@ -195,12 +65,14 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, lea
   /**
    * Brings the in-memory index up to date when an article or its learned words changed since it was
    * last read (here or in another process): everything the first time, then only what changed since.
-   * The database is asked at most once a second, or at once after a change made here.
+   * The database is asked at most once a second, or at once after a change made here; the synonym
+   * rules are read again at the same moments.
    */
   async function fresh(): Promise<void> {
     const t = performance.now();
     if (signature !== "" && t - checkedAt < RECHECK_MS) return;
     const now = `${await repo.signature()}|${learned ? await learned.signature() : ""}`;
+    if (synonyms) rules = await synonyms();
     checkedAt = t;
     if (now === signature) return;
     building ??= (async () => {
@@ -222,11 +94,19 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, lea
           }
       }
       const changedRows = new Set<number>();
+      // families whose general text changed: their variants of named sections are merged again
+      const changedRoots = new Set<number>();
+      // articles indexed once every text is read (variants of named sections need their base)
+      const later = new Set<number>();
+      let done = 0;
       for (const a of rows) {
+        // a big first build gives the event loop back now and then, so the server keeps answering
+        if (++done % BUILD_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
         since = Math.max(since, a.updated_at);
         const before = metas.get(a.id);
         if (before && sameMeta(before.meta, a) && !relearn.has(a.id)) continue;
         changedRows.add(a.id);
+        if (a.site_id === null) changedRoots.add(a.parent_id ?? a.id);
         if (a.status !== "published") {
           metas.delete(a.id);
           index.replaceArticle(a.id, []);
@@ -237,11 +117,8 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, lea
           audiences: JSON.parse(a.audiences) as string[],
           versions: JSON.parse(a.versions) as string[],
         });
-        index.replaceArticle(a.id, sectionDocs(a, learnedWords.get(a.id)));
-      }
-      for (const id of relearn) {
-        const p = metas.get(id);
-        if (p && !changedRows.has(id)) index.replaceArticle(id, sectionDocs(p.meta, learnedWords.get(id)));
+        if (a.site_id !== null && a.overrides === "sections") later.add(a.id);
+        else index.replaceArticle(a.id, sectionDocs(a, learnedWords.get(a.id)));
       }
       if (first || changedRows.size > 0) {
         const byRoot = new Map<number, ArticleMeta[]>();
@@ -252,13 +129,30 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, lea
           else byRoot.set(root, [a]);
         }
         families = [...byRoot.values()];
+        familyOf = byRoot;
         visibleCache.clear();
+      }
+      for (const id of relearn) if (!changedRows.has(id)) later.add(id);
+      for (const root of changedRoots)
+        for (const m of familyOf.get(root) ?? [])
+          if (m.site_id !== null && m.overrides === "sections") later.add(m.id);
+      for (const id of later) {
+        const p = metas.get(id);
+        if (p) index.replaceArticle(id, sectionDocs(p.meta, learnedWords.get(id), mergedSections(p.meta)));
       }
       signature = now;
     })().finally(() => {
       building = null;
     });
     await building;
+  }
+
+  /** A variant of named sections as its site's readers see it: merged into its family's general text. */
+  function mergedSections(a: ArticleMeta): Section[] | undefined {
+    if (a.site_id === null || a.overrides !== "sections") return undefined;
+    const base = baseOf(familyOf.get(a.parent_id ?? a.id) ?? [], a);
+    if (!base || base.id === a.id) return undefined;
+    return mergeSections(JSON.parse(base.sections) as Section[], JSON.parse(a.sections) as Section[]);
   }
 
   /** The article each family shows this reader, among those passing the filters, with the resolution step. */
@@ -279,7 +173,6 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, lea
 
   async function run(actor: Actor, query: string, q: SearchInput, source: string) {
     await fresh();
-    if (synonyms) rules = await synonyms();
     const reader = await readerOf(actor, q);
     const collection = q.collection ? await repo.collectionBySlug(q.collection) : undefined;
     const filters: Filters = {
@@ -326,7 +219,7 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, lea
         ),
       });
     }
-    const { id } = await repo.insertSearch({
+    const id = await log.record({
       user_id: actor.userId || null,
       site_id: reader.siteId,
       query: query.slice(0, 2000),
@@ -342,7 +235,13 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, lea
   }
 
   return {
-    /** Makes the next search look for changes at once (after an article or learned word was written here). */
+    /** Writes the search records still waiting (call before reading them back). */
+    flush: () => log.flush(),
+
+    /** Builds the index now (at start-up, in the background) rather than on the first reader's search. */
+    warm: () => fresh(),
+
+    /** Makes the next search look for changes at once (after an article, learned word or synonym was written here). */
     touch(): void {
       checkedAt = Number.NEGATIVE_INFINITY;
     },
@@ -368,6 +267,7 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, lea
       searchId: number,
       input: { articleId: number; anchor?: string },
     ): Promise<void> {
+      await log.flush();
       const s = await repo.search(searchId);
       if (!s || (s.user_id ?? 0) !== actor.userId) throw notFound("kb.search_not_found", "No such search");
       await repo.recordClick(searchId, input.articleId, input.anchor ?? null, clock.now());
@@ -386,10 +286,14 @@ type Filters = {
 };
 
 const CLOCK_SKEW_MS = 60_000;
+/** Articles indexed between two turns of the event loop while the index is built or caught up. */
+const BUILD_SLICE = 250;
 
 /** The sections of an article as the index holds them. */
-const sectionDocs = (a: ArticleMeta, learned?: string): SectionDoc[] =>
-  (JSON.parse(a.sections) as Section[]).map((s, i) => ({
+const sectionDocs = (a: ArticleMeta, learned?: string, sections?: Section[]): SectionDoc[] => {
+  const path = pathOf(a.source_key);
+  return (sections ?? (JSON.parse(a.sections) as Section[])).map((s, i) => ({
+    ...(path ? { path } : {}),
     ...(i === 0 && learned ? { learned } : {}),
     id: `${a.id}:${i}`,
     articleId: a.id,
@@ -399,6 +303,17 @@ const sectionDocs = (a: ArticleMeta, learned?: string): SectionDoc[] =>
     text: s.text,
     language: a.language,
   }));
+};
+
+/**
+ * The folders and file name of an imported page ("doc/api/users/post.md" is "doc api users post"):
+ * documentation trees name their topics in their folders, as a breadcrumb does. The source key is
+ * "<collection>:<version>:<path>".
+ */
+function pathOf(sourceKey: string | null): string | undefined {
+  const rel = sourceKey?.split(":").slice(2).join(":");
+  return rel ? rel.replace(/\.[a-z]+$/i, "").replace(/[/_.-]+/g, " ") : undefined;
+}
 
 /** An article parsed once when it is indexed. */
 type Prepared = { meta: ArticleMeta; audiences: string[]; versions: string[] };

@@ -32,12 +32,14 @@ import type {
   CollectionUpdate,
   CollectionView,
   ListQuery,
+  Overrides,
   ReadQuery,
   Shown,
 } from "./kb.schemas.js";
 import { createKbSearch } from "./kb.search.js";
 import { createSynonymStore } from "./kb.synonyms.js";
 import { createUnanswered } from "./kb.unanswered.js";
+import { baseOf, headingKey, mergeMarkdown } from "./kb.variants.js";
 
 /** The knowledge base: collections, articles with revisions, translations and site variants, and search. */
 export function createKbService({
@@ -86,16 +88,27 @@ export function createKbService({
       outOfDate: a.out_of_date === 1,
       updatedAt: toIso(a.updated_at),
       publishedAt: toIsoOrNull(a.published_at),
+      overrides: a.overrides as Overrides,
     };
   }
 
-  async function view(actor: Actor, a: ArticleRow, shown: Shown | null): Promise<ArticleView> {
-    const sections = JSON.parse(a.sections) as Section[];
+  async function view(
+    actor: Actor,
+    a: ArticleRow,
+    shown: Shown | null,
+    merged?: Merged,
+  ): Promise<ArticleView> {
+    const sections = merged?.sections ?? (JSON.parse(a.sections) as Section[]);
     return {
       ...(await summary(a)),
-      body: a.body_md,
-      html: a.body_html,
-      sections: sections.map(({ anchor, heading, level }) => ({ anchor, heading, level })),
+      body: merged?.body ?? a.body_md,
+      html: merged?.html ?? a.body_html,
+      sections: sections.map(({ anchor, heading, level }) => ({
+        anchor,
+        heading,
+        level,
+        ...(merged ? { fromVariant: merged.fromVariant.has(headingKey(heading)) } : {}),
+      })),
       createdAt: toIso(a.created_at),
       shown,
       actions: allowedActions(articlePolicy, actor, a),
@@ -135,7 +148,7 @@ export function createKbService({
 
   const revisions = createRevisions({ repo, clock });
   const { applyChange, insertArticle } = revisions;
-  const synonyms = createSynonymStore({ db, clock });
+  const synonyms = createSynonymStore({ db, clock, touch: () => search.touch() });
   const learning = createKbLearning({ db, clock, touch: () => search.touch() });
   const search = createKbSearch({
     clock,
@@ -255,6 +268,7 @@ export function createKbService({
         throw invalid("kb.collection_not_found", "No such collection", [
           { field: "collectionId", message: "unknown collection" },
         ]);
+      if (input.overrides === "sections" && siteId === null) throw overridesNeedSite();
       const row = await db.transaction().execute((tx) =>
         insertArticle(tx, actor, {
           collection_id: collectionId,
@@ -272,6 +286,7 @@ export function createKbService({
           based_on_revision: basedOn,
           source_key: null,
           source_hash: null,
+          overrides: input.overrides ?? "body",
         }),
       );
       search.touch();
@@ -286,7 +301,25 @@ export function createKbService({
       const family = (await repo.family(asked.parent_id ?? asked.id)).filter((a) => a.status === "published");
       const chosen = resolveVariant(family, reader);
       if (!chosen) return view(actor, asked, null);
-      return view(actor, chosen.article, await shownOf(chosen.article, chosen.step));
+      const shown = await shownOf(chosen.article, chosen.step);
+      const base = chosen.article.overrides === "sections" ? baseOf(family, chosen.article) : undefined;
+      if (!base || base.id === chosen.article.id) return view(actor, chosen.article, shown);
+      // a variant of named sections is read within the general text it completes
+      const { body, fromVariant } = mergeMarkdown(base.body_md, chosen.article.body_md);
+      const rendered = renderMarkdown(body);
+      const own = rendered.sections
+        .filter((x) => fromVariant.has(headingKey(x.heading)))
+        .map((x) => x.heading);
+      return view(
+        actor,
+        chosen.article,
+        {
+          ...shown,
+          sectionsFromVariant: own,
+          explanation: `${shown.explanation} Your site's own text replaces or adds ${own.length === 1 ? "the section" : "the sections"} ${own.map((x) => `"${x || "introduction"}"`).join(", ")}; the rest is the general text.`,
+        },
+        { body, html: rendered.html, sections: rendered.sections, fromVariant },
+      );
     },
 
     async updateArticle(actor: Actor, id: number, patch: ArticleUpdate): Promise<ArticleView> {
@@ -313,7 +346,9 @@ export function createKbService({
           ...(patch.status !== undefined ? { status: patch.status } : {}),
           ...(patch.collectionId !== undefined ? { collection_id: patch.collectionId } : {}),
           ...(patch.position !== undefined ? { position: patch.position } : {}),
+          ...(patch.overrides !== undefined ? { overrides: patch.overrides } : {}),
         };
+        if (change.overrides === "sections" && current.site_id === null) throw overridesNeedSite();
         const changed = Object.entries(change).some(([k, v]) => current[k as keyof ArticleRow] !== v);
         if (changed) await applyChange(tx, current, change, actor, patch.note ?? null);
       });
@@ -353,17 +388,22 @@ export function createKbService({
     },
 
     search: search.search,
+    /** Writes the search records still waiting to be written (they are written in batches). */
+    flushSearches: search.flush,
+    /** Builds the search index now (at start-up) instead of on the first search. */
+    warmSearch: search.warm,
     /** A search made for another feature (the chatbot), recorded with that source for the reports. */
     searchFor: search.searchFor,
     click: search.click,
     /** words learned from use as articles' search terms */
     learning,
     /** the questions the knowledge base did not answer (GET /kb/unanswered) */
-    unanswered: createUnanswered({ db, clock, sites }),
+    unanswered: createUnanswered({ db, clock, sites, written: search.flush }),
 
     /** A reader said an article helped: the searches in which they opened it teach it their words. */
     async learnFromHelpfulArticle(actor: Actor, articleId: number): Promise<void> {
       if (!actor.userId) return;
+      await search.flush();
       const searches = await repo.clickedSearches(actor.userId, articleId, clock.now() - LEARN_WINDOW_MS);
       for (const s of searches)
         await learning.record({
@@ -479,6 +519,14 @@ export function createKbService({
   };
 }
 export type KbService = ReturnType<typeof createKbService>;
+
+/** What a reader sees of a variant of named sections: the merged text, and which headings are the variant's. */
+type Merged = { body: string; html: string; sections: Section[]; fromVariant: Set<string> };
+
+const overridesNeedSite = () =>
+  invalid("kb.overrides_need_site", "Only a site variant overrides named sections", [
+    { field: "overrides", message: "needs a site variant" },
+  ]);
 
 /** How long after a search a "helpful" on the article opened from it still counts as its answer. */
 const LEARN_WINDOW_MS = 24 * 3600_000;

@@ -82,6 +82,11 @@ blank page, empty page, nothing prints, white page => print certificate, pop-ups
 late registration, born years ago, born last year, delayed registration, old birth => late registration
 birth, born, newborn, naissance, nacimiento, nascimento
 death, died, deceased, décès, defunción, óbito
+# web API documentation names an action by its HTTP method (and its page often by the method too)
+add, create, new, make, set up => post
+edit, change, update, modify, amend, rename => patch
+remove, delete, cancel, revoke, withdraw => delete
+list, see, view, show, find, look up, read => get
 # running the system
 backup, back up, copy of data, sauvegarde, copia de seguridad, cópia de segurança
 restore, get data back, recover, recovery, data lost, crashed, restaurer, restaurar
@@ -242,10 +247,20 @@ export const synonymsView = z.object({
 export type SynonymsView = z.infer<typeof synonymsView>;
 
 /**
- * The synonym rules in force: the newest saved by a hub admin, else the shipped ones. Read once per
- * search (one small query), parsed again only when a new version was saved, here or in another process.
+ * The synonym rules in force: the newest saved by a hub admin, else the shipped ones. Read when search
+ * looks for changes (one small query), parsed again only when a new version was saved, here or in
+ * another process.
  */
-export function createSynonymStore({ db, clock }: { db: Db; clock: Clock }) {
+export function createSynonymStore({
+  db,
+  clock,
+  touch = () => {},
+}: {
+  db: Db;
+  clock: Clock;
+  /** tells search that the rules changed, so that its next search reads them */
+  touch?: () => void;
+}) {
   let cached: { id: number; rules: readonly SynonymRule[] } = { id: 0, rules: defaultSynonymRules };
 
   const newest = () =>
@@ -302,6 +317,7 @@ export function createSynonymStore({ db, clock }: { db: Db; clock: Clock }) {
         .insertInto("kb_synonyms")
         .values({ rules: input.rules, updated_by: actor.userId || null, updated_at: clock.now() })
         .execute();
+      touch();
       return view(await newest());
     },
   };

@@ -49,7 +49,18 @@ export const normaliseQuery = (q: string): string =>
  * questions) that found nothing, or whose results nobody opened or confirmed, grouped by the question
  * normalised, most asked first. Coordinators and managers see their sites' questions, hub admins all.
  */
-export function createUnanswered({ db, clock, sites }: { db: Db; clock: Clock; sites: SitesService }) {
+export function createUnanswered({
+  db,
+  clock,
+  sites,
+  written = async () => {},
+}: {
+  db: Db;
+  clock: Clock;
+  sites: SitesService;
+  /** waits until the searches made so far are written (they are written in batches) */
+  written?: () => Promise<void>;
+}) {
   async function scope(actor: Actor, site: string | undefined): Promise<number[] | "all"> {
     const mine = sitesWithRole(actor, ["coordinator", "manager"]);
     if (!actor.hubAdmin && mine.length === 0)
@@ -66,6 +77,7 @@ export function createUnanswered({ db, clock, sites }: { db: Db; clock: Clock; s
 
   return {
     async report(actor: Actor, q: UnansweredQuery): Promise<UnansweredReport> {
+      await written();
       const siteIds = await scope(actor, q.site);
       const since = q.since ? Date.parse(q.since) : clock.now() - 30 * DAY;
       if (Number.isNaN(since))

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { createInvertedIndex, type QueryTerm, type SectionDoc } from "./kb.index.js";
+
+const doc = (articleId: number, text: string): SectionDoc => ({
+  id: `${articleId}:0`,
+  articleId,
+  anchor: "",
+  heading: "",
+  title: `Article ${articleId}`,
+  text,
+  language: "en",
+});
+const term = (t: string): QueryTerm => ({ term: t, weight: 1, fuzzy: 0, prefix: false });
+const everyone = { has: () => true };
+
+describe("the inverted index", () => {
+  it("finds only the newest text of articles edited many times, after it renumbered its sections", () => {
+    const index = createInvertedIndex();
+    for (let round = 0; round < 4; round++)
+      for (let id = 1; id <= 600; id++)
+        index.replaceArticle(id, [doc(id, `round${round} printer ${id % 2 ? "odd" : "even"}`)]);
+    expect(index.size).toBe(600);
+    expect(index.search([term("round2")], everyone, 10)).toEqual([]);
+    const hits = index.search([term("round3"), term("odd")], everyone, 1000);
+    expect(hits).toHaveLength(600);
+    expect(hits.slice(0, 300).every((h) => h.doc.articleId % 2 === 1)).toBe(true);
+    expect(hits[0]?.terms.sort()).toEqual(["odd", "round3"]);
+  });
+
+  it("answers for the allowed articles only, and forgets what it knew of them after a change", () => {
+    const index = createInvertedIndex();
+    index.replaceArticle(1, [doc(1, "backup the server")]);
+    index.replaceArticle(2, [doc(2, "backup the tablet")]);
+    const onlyTwo = new Set([2]);
+    expect(index.search([term("backup")], onlyTwo, 10).map((h) => h.doc.articleId)).toEqual([2]);
+    index.replaceArticle(3, [doc(3, "backup everything")]);
+    onlyTwo.add(3);
+    expect(
+      index
+        .search([term("backup")], onlyTwo, 10)
+        .map((h) => h.doc.articleId)
+        .sort(),
+    ).toEqual([2, 3]);
+    index.replaceArticle(2, []);
+    expect(index.search([term("backup")], onlyTwo, 10).map((h) => h.doc.articleId)).toEqual([3]);
+  });
+});
