@@ -210,10 +210,14 @@ it("a normal escalation tells the receiving level, without the person who escala
     reason: "Needs the technical team",
   });
   expect(res.statusCode).toBe(200);
+  // Each person's notice is delivered by a job of its own, so wait for both before counting.
   await waitFor(
     "the Level 2 notices",
-    async () => (await inApp("agent@demo.test", "escalation.received", key)).length === 1,
+    async () =>
+      (await inApp("agent@demo.test", "escalation.received", key)).length === 1 &&
+      (await inApp("coordinator@demo.test", "escalation.received", key)).length === 1,
   );
+  expect(await inApp("agent@demo.test", "escalation.received", key)).toHaveLength(1);
   expect(await inApp("coordinator@demo.test", "escalation.received", key)).toHaveLength(1);
   expect(await inApp("siteadmin-zmb@demo.test", "escalation.received", key)).toHaveLength(0);
 });
