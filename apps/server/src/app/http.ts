@@ -30,3 +30,6 @@ export function actorOf(req: FastifyRequest, scope: Scope): Actor {
 
 /** OpenAPI security requirement shared by authenticated routes. */
 export const secured: Array<Record<string, string[]>> = [{ session: [] }, { bearer: [] }];
+
+/** OpenAPI security of routes the public may call too (the empty requirement means "none"). */
+export const optionalAuth: Array<Record<string, string[]>> = [...secured, {}];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AppContext } from "../../app/context.js";
-import { type App, actorOf, secured } from "../../app/http.js";
+import { type App, actorOf, optionalAuth, secured } from "../../app/http.js";
 import { notFound } from "../../shared/errors.js";
 import { kbLearningRoutes } from "./kb.learning.js";
 import {
@@ -29,7 +29,7 @@ import {
 } from "./kb.schemas.js";
 import { kbSynonymRoutes } from "./kb.synonyms.js";
 import { kbUnansweredRoutes } from "./kb.unanswered.js";
-import { createKbReaders, optionalAuth, VISITOR_AUDIENCE } from "./kb.visitors.js";
+import { createKbReaders, VISITOR_AUDIENCE } from "./kb.visitors.js";
 
 /** The knowledge base: collections, articles with revisions, variants and translations, and search. */
 export function kbRoutes(app: App, { kb, sites, clock }: AppContext) {

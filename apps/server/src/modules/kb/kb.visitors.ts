@@ -28,6 +28,3 @@ export function createKbReaders({ sites, clock }: { sites: SitesService; clock: 
     },
   };
 }
-
-/** OpenAPI security of routes the public may call too (the empty requirement means "none"). */
-export const optionalAuth: Array<Record<string, string[]>> = [{ session: [] }, { bearer: [] }, {}];

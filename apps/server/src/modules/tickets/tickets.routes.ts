@@ -5,6 +5,7 @@ import { badRequest } from "../../shared/errors.js";
 import {
   attachment,
   eventPage,
+  idempotencyKey,
   message,
   messageCreate,
   messagePage,
@@ -18,9 +19,7 @@ import {
 } from "./tickets.schemas.js";
 
 const idempotencyHeaders = z.object({
-  "idempotency-key": z
-    .string()
-    .regex(/^[\x21-\x7e]{1,100}$/, "1 to 100 visible ASCII characters")
+  "idempotency-key": idempotencyKey
     .optional()
     .describe("Repeat a creation safely: the same key returns the ticket the first call made"),
 });

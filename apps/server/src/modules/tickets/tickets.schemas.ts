@@ -205,3 +205,6 @@ export const event = z.object({
   createdAt: z.string(),
 });
 export const eventPage = z.object({ items: z.array(event), nextCursor: z.string().nullable() });
+
+/** An Idempotency-Key header value: a retried creation with the same key returns the first result. */
+export const idempotencyKey = z.string().regex(/^[\x21-\x7e]{1,100}$/, "1 to 100 visible ASCII characters");

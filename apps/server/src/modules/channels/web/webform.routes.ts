@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { AppContext } from "../../../app/context.js";
-import type { App } from "../../../app/http.js";
+import { type App, optionalAuth } from "../../../app/http.js";
 import { badRequest } from "../../../shared/errors.js";
+import { idempotencyKey } from "../../tickets/tickets.schemas.js";
 import {
   portalMessage,
   publicRequest,
@@ -16,14 +17,10 @@ import {
 } from "./webform.schemas.js";
 
 const idempotencyHeaders = z.object({
-  "idempotency-key": z
-    .string()
-    .regex(/^[\x21-\x7e]{1,100}$/, "1 to 100 visible ASCII characters")
+  "idempotency-key": idempotencyKey
     .optional()
     .describe("Send the form again safely: the same key from the same person returns the first request"),
 });
-// Open to everyone: a session is used when there is one, never required.
-const open: Array<Record<string, string[]>> = [{}, { session: [] }];
 
 /** The requester portal's web form: suggestions, requests with or without an account, and the signed link. */
 export function webFormRoutes(app: App, { webForm }: AppContext) {
@@ -35,7 +32,7 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
       schema: {
         tags,
         summary: "Articles that may answer the request being typed (rate-limited per address)",
-        security: open,
+        security: optionalAuth,
         querystring: suggestionsQuery,
         response: { 200: suggestions },
       },
@@ -51,7 +48,7 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
         summary: "Send a request from the web form, signed in or with a name and an email",
         description:
           "Answers 429 with Retry-After past the spam limits per address and per person. The receipt's link is also emailed to the requester.",
-        security: open,
+        security: optionalAuth,
         headers: idempotencyHeaders,
         body: requestCreate,
         response: { 200: receipt, 201: receipt },
@@ -72,7 +69,7 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
       schema: {
         tags,
         summary: "A request through its signed link: status and public replies",
-        security: open,
+        security: optionalAuth,
         params: requestParams,
         querystring: tokenQuery,
         response: { 200: publicRequest },
@@ -87,7 +84,7 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
       schema: {
         tags,
         summary: "Answer a request through its signed link",
-        security: open,
+        security: optionalAuth,
         params: requestParams,
         querystring: tokenQuery,
         body: replyCreate,
@@ -104,7 +101,7 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
       schema: {
         tags,
         summary: "Download a public file of a request through its signed link",
-        security: open,
+        security: optionalAuth,
         params: requestParams.extend({ id: z.coerce.number().int().positive() }),
         querystring: tokenQuery,
       },
@@ -128,7 +125,7 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
       schema: {
         tags,
         summary: "Upload files (multipart/form-data, field `file`, repeatable) to name in a request or reply",
-        security: open,
+        security: optionalAuth,
         consumes: ["multipart/form-data"],
         response: { 201: uploads },
       },
