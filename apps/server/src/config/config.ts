@@ -15,6 +15,7 @@ const envSchema = z.object({
       message: "must start with postgres:// or sqlite:",
     })
     .optional(),
+  DATABASE_STATEMENTS: z.coerce.number().int().min(0).max(10_000).default(500),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(logLevels).default("info"),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
@@ -55,7 +56,10 @@ export type Config = {
   port: number;
   host: string;
   dataDir: string;
-  database: { dialect: "sqlite"; file: string } | { dialect: "postgres"; url: string };
+  database:
+    | { dialect: "sqlite"; file: string }
+    /** statements: how many distinct statements are named (parsed once per connection); 0 turns it off */
+    | { dialect: "postgres"; url: string; statements?: number };
   publicUrl: string;
   logLevel: (typeof logLevels)[number];
   sessionSecret: string;
@@ -93,7 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, "");
   const database: Config["database"] =
     e.DATABASE_URL && !e.DATABASE_URL.startsWith("sqlite:")
-      ? { dialect: "postgres", url: e.DATABASE_URL }
+      ? { dialect: "postgres", url: e.DATABASE_URL, statements: e.DATABASE_STATEMENTS }
       : { dialect: "sqlite", file: sqliteFile(e.DATABASE_URL, dataDir) };
   return {
     port: e.PORT,

@@ -4,6 +4,7 @@ import SQLite from "better-sqlite3";
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import type { Config } from "../config/config.js";
+import { namedStatementClient } from "./pg-statements.js";
 import type { Database } from "./schema.js";
 
 export type Dialect = "sqlite" | "postgres";
@@ -32,6 +33,7 @@ export function openDatabase(
       connectionString: config.url,
       max: options.poolSize ?? 10,
       types: pgTypes,
+      ...(config.statements !== 0 ? { Client: namedStatementClient(config.statements ?? 500) } : {}),
       ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -260,7 +260,7 @@ export function createEmailInbound(deps: Deps) {
       if (!site) throw new Error(`mailbox ${mailbox.id} has no site`);
       let cls = classify(mail);
       // Mail from one of our own addresses is our mail coming back: taking it would answer ourselves.
-      if (mail.from && (await repo.mailboxByAddress(mail.from.address)))
+      if (mail.from && (await repo.isOwnAddress(mail.from.address)))
         cls = { kind: "auto-reply", reason: "sent by a Tierdesk mailbox" };
       if (cls.kind === "bounce") return takeBounce(mailbox, mail, source, sha);
       const thread = await findThread({ repo, tickets }, site, mail);

@@ -5,8 +5,18 @@ import type { EmailMailboxesTable, EmailMessagesTable } from "../../../db/schema
 export type MailboxRow = Selectable<EmailMailboxesTable>;
 export type EmailMessageRow = Selectable<EmailMessagesTable>;
 
+/** How long the set of our own addresses is trusted; another process's new mailbox is seen within it. */
+const OWN_ADDRESSES_TTL_MS = 5_000;
+
 /** SQL of the email channel: mailboxes, messages in and out, bounces. */
 export function createEmailRepository(db: Db) {
+  // Every mail in asks whether its sender is one of our mailboxes (a loop check); the table is tiny
+  // and rarely changes, so its enabled addresses are kept, and forgotten at once on a write here.
+  let own: { at: number; addresses: Promise<Set<string>> } | null = null;
+  const forgetOwn = <T>(result: T): T => {
+    own = null;
+    return result;
+  };
   return {
     mailboxesOfSite: (siteId: number) =>
       db.selectFrom("email_mailboxes").selectAll().where("site_id", "=", siteId).orderBy("id").execute(),
@@ -43,16 +53,34 @@ export function createEmailRepository(db: Db) {
         .limit(1)
         .executeTakeFirst(),
 
-    insertMailbox: (row: Insertable<EmailMailboxesTable>) =>
-      db.insertInto("email_mailboxes").values(row).returningAll().executeTakeFirstOrThrow(),
+    /** Whether an address is one of our enabled mailboxes (mail from it is our own coming back). */
+    async isOwnAddress(address: string): Promise<boolean> {
+      const now = performance.now();
+      if (!own || now - own.at > OWN_ADDRESSES_TTL_MS) {
+        const addresses = db
+          .selectFrom("email_mailboxes")
+          .select("address")
+          .where("enabled", "=", 1)
+          .execute()
+          .then((rows) => new Set(rows.map((r) => r.address)));
+        own = { at: now, addresses };
+        addresses.catch(() => forgetOwn(undefined));
+      }
+      return (await own.addresses).has(address.toLowerCase());
+    },
 
-    updateMailbox: (id: number, patch: Updateable<EmailMailboxesTable>) =>
-      db
-        .updateTable("email_mailboxes")
-        .set(patch)
-        .where("id", "=", id)
-        .returningAll()
-        .executeTakeFirstOrThrow(),
+    insertMailbox: async (row: Insertable<EmailMailboxesTable>) =>
+      forgetOwn(await db.insertInto("email_mailboxes").values(row).returningAll().executeTakeFirstOrThrow()),
+
+    updateMailbox: async (id: number, patch: Updateable<EmailMailboxesTable>) =>
+      forgetOwn(
+        await db
+          .updateTable("email_mailboxes")
+          .set(patch)
+          .where("id", "=", id)
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      ),
 
     /**
      * Takes or renews the lease on reading a mailbox; false when another process holds it. Several

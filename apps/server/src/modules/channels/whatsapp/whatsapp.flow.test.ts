@@ -240,11 +240,16 @@ describe("a person writes to a site's WhatsApp number", () => {
         (await outboundOf(key)).filter((m: { purpose: string }) => m.purpose === "reply")[last]?.state ===
         "read",
     );
-    const row = await h.ctx.database.db
-      .selectFrom("whatsapp_outbound")
-      .selectAll()
-      .where("wamid", "=", wamid)
-      .executeTakeFirstOrThrow();
+    // Each delivery is its own job: wait until the late "delivered" has been applied too.
+    const row = await waitFor("every status applied", async () => {
+      const r = await h.ctx.database.db
+        .selectFrom("whatsapp_outbound")
+        .selectAll()
+        .where("wamid", "=", wamid)
+        .executeTakeFirstOrThrow();
+      return r.sent_at !== null && r.delivered_at !== null && r.read_at !== null ? r : undefined;
+    });
+    expect(row.state).toBe("read");
     expect(row.sent_at).not.toBeNull();
     expect(row.delivered_at).not.toBeNull();
     expect(row.read_at).not.toBeNull();
