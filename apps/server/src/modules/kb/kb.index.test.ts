@@ -44,4 +44,25 @@ describe("the inverted index", () => {
     index.replaceArticle(2, []);
     expect(index.search([term("backup")], onlyTwo, 10).map((h) => h.doc.articleId)).toEqual([3]);
   });
+
+  it("keeps finding a word in other articles after an article that used it in its title, heading and text leaves", () => {
+    const index = createInvertedIndex();
+    index.replaceArticle(1, [
+      { ...doc(1, "restore the backup, then backup again"), title: "Backup", heading: "Backup" },
+    ]);
+    index.replaceArticle(2, [doc(2, "a backup of the tablet")]);
+    index.replaceArticle(1, []);
+    const typo = { term: "bakup", weight: 1, fuzzy: 1, prefix: false };
+    expect(index.search([term("backup")], everyone, 10).map((h) => h.doc.articleId)).toEqual([2]);
+    expect(index.search([typo], everyone, 10).map((h) => h.doc.articleId)).toEqual([2]);
+    expect(index.search([term("restore")], everyone, 10)).toEqual([]);
+  });
+
+  it("finds a section by a word it names 256 times, more than a field's count holds", () => {
+    const index = createInvertedIndex();
+    index.replaceArticle(1, [doc(1, Array.from({ length: 256 }, () => "export").join(" "))]);
+    const hits = index.search([term("export")], everyone, 10);
+    expect(hits.map((h) => h.doc.articleId)).toEqual([1]);
+    expect(hits[0]?.score).toBeGreaterThan(0);
+  });
 });

@@ -62,7 +62,7 @@ const NF = FIELDS.length;
 type Entry = {
   slots: Int32Array;
   /** tf[i * NF + f]: how many times the term occurs in field f of section slots[i] */
-  tf: Uint16Array;
+  tf: Uint8Array;
   n: number;
   /** postings whose section is still indexed */
   live: number;
@@ -99,7 +99,6 @@ export function createInvertedIndex() {
   const dict = new Map<string, Entry>();
   const tree = new SearchableMap<Entry>();
   const docs: Array<SectionDoc | undefined> = [];
-  const termsOfSlot: Array<string[] | undefined> = [];
   let prior = new Float32Array(1024);
   let lengths = new Uint32Array(1024 * NF);
   const totals = new Float64Array(NF);
@@ -123,6 +122,27 @@ export function createInvertedIndex() {
   let touched = new Int32Array(1024);
   let numbered = 0;
 
+  /** A section's terms with their count per field (capped at 255: BM25 has long saturated by then). */
+  function countTerms(
+    doc: SectionDoc,
+    lengthOf?: (field: number, n: number) => void,
+  ): Map<string, Uint8Array> {
+    const counts = new Map<string, Uint8Array>();
+    for (let f = 0; f < NF; f++) {
+      const tokens = analyze(String(doc[FIELDS[f] as (typeof FIELDS)[number]] ?? ""), doc.language);
+      lengthOf?.(f, tokens.length);
+      for (const t of tokens) {
+        let c = counts.get(t);
+        if (!c) {
+          c = new Uint8Array(NF);
+          counts.set(t, c);
+        }
+        if ((c[f] as number) < 0xff) c[f] = (c[f] as number) + 1;
+      }
+    }
+    return counts;
+  }
+
   function add(doc: SectionDoc): number {
     const slot = next++;
     docs[slot] = doc;
@@ -131,42 +151,35 @@ export function createInvertedIndex() {
     articleOf = ensure(articleOf, next, (n) => new Int32Array(n));
     articleOf[slot] = doc.articleId;
     prior[slot] = lengthPrior(words(doc.text).length);
-    const counts = new Map<string, Uint16Array>();
-    for (let f = 0; f < NF; f++) {
-      const tokens = analyze(String(doc[FIELDS[f] as (typeof FIELDS)[number]] ?? ""), doc.language);
-      lengths[slot * NF + f] = tokens.length;
-      totals[f] = (totals[f] as number) + tokens.length;
-      for (const t of tokens) {
-        let c = counts.get(t);
-        if (!c) {
-          c = new Uint16Array(NF);
-          counts.set(t, c);
-        }
-        if ((c[f] as number) < 0xffff) c[f] = (c[f] as number) + 1;
-      }
-    }
+    const counts = countTerms(doc, (f, n) => {
+      lengths[slot * NF + f] = n;
+      totals[f] = (totals[f] as number) + n;
+    });
     for (const [t, c] of counts) {
       let e = dict.get(t);
       if (!e) {
-        e = { slots: new Int32Array(4), tf: new Uint16Array(4 * NF), n: 0, live: 0 };
+        e = { slots: new Int32Array(4), tf: new Uint8Array(4 * NF), n: 0, live: 0 };
         dict.set(t, e);
         tree.set(t, e);
         vocabulary++;
       }
       e.slots = ensure(e.slots, e.n + 1, (n) => new Int32Array(n));
-      e.tf = ensure(e.tf, (e.n + 1) * NF, (n) => new Uint16Array(n));
+      e.tf = ensure(e.tf, (e.n + 1) * NF, (n) => new Uint8Array(n));
       e.slots[e.n] = slot;
       e.tf.set(c, e.n * NF);
       e.n++;
       e.live++;
     }
-    termsOfSlot[slot] = [...counts.keys()];
     live++;
     return slot;
   }
 
   function remove(slot: number): void {
-    for (const t of termsOfSlot[slot] ?? []) {
+    const doc = docs[slot];
+    if (!doc) return;
+    // the section's terms are analysed again rather than kept per section: a list of terms per
+    // section held about as much memory as the postings themselves
+    for (const t of countTerms(doc).keys()) {
       const e = dict.get(t);
       if (!e) continue;
       e.live--;
@@ -178,7 +191,6 @@ export function createInvertedIndex() {
     }
     for (let f = 0; f < NF; f++) totals[f] = (totals[f] as number) - (lengths[slot * NF + f] as number);
     docs[slot] = undefined;
-    termsOfSlot[slot] = undefined;
     live--;
   }
 
@@ -209,14 +221,12 @@ export function createInvertedIndex() {
       if (doc === undefined) continue;
       renumber[from] = to;
       docs[to] = doc;
-      termsOfSlot[to] = termsOfSlot[from];
       prior[to] = prior[from] as number;
       articleOf[to] = articleOf[from] as number;
       lengths.copyWithin(to * NF, from * NF, (from + 1) * NF);
       to++;
     }
     docs.length = to;
-    termsOfSlot.length = to;
     for (const e of dict.values()) {
       let w = 0;
       for (let i = 0; i < e.n; i++) {
@@ -251,7 +261,8 @@ export function createInvertedIndex() {
       weight[f] = (BOOST[f] as number) * Math.log(1 + (live - d + 0.5) / (d + 0.5));
       avg[f] = live ? (totals[f] as number) / live || 1 : 1;
     }
-    const slots = e.slots.slice(0, e.n);
+    // a view, not a copy: the postings change only with the epoch, which compiles them again
+    const slots = e.slots.subarray(0, e.n);
     const impact = new Float32Array(e.n);
     const { k, b, d } = BM25;
     for (let i = 0; i < e.n; i++) {

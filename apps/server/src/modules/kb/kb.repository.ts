@@ -97,6 +97,19 @@ export function createKbRepository(db: Db) {
     /** The articles changed at or after a time. */
     metaSince: (ms: number): Promise<ArticleMeta[]> =>
       db.selectFrom("kb_articles").select(META_COLUMNS).where("updated_at", ">=", ms).execute(),
+    /** The sections (JSON) of some articles, by id. */
+    async sectionsOf(ids: readonly number[]): Promise<Map<number, string>> {
+      const out = new Map<number, string>();
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await db
+          .selectFrom("kb_articles")
+          .select(["id", "sections"])
+          .where("id", "in", ids.slice(i, i + 500))
+          .execute();
+        for (const r of rows) out.set(r.id, r.sections);
+      }
+      return out;
+    },
     /** Changes whenever an article is added or changed, so a cached index knows it is stale. */
     async signature(): Promise<string> {
       const r = await db

@@ -50,8 +50,8 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, lea
   let signature = "";
   let checkedAt = Number.NEGATIVE_INFINITY;
   const metas = new Map<number, Prepared>();
-  let families: ArticleMeta[][] = [];
-  let familyOf = new Map<number, ArticleMeta[]>();
+  let families: IndexedMeta[][] = [];
+  let familyOf = new Map<number, IndexedMeta[]>();
   let building: Promise<void> | null = null;
   let since = 0;
   let learnedSince = 0;
@@ -59,8 +59,9 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, lea
   const visibleCache = new Map<string, Map<number, number>>();
   const log = createSearchLog(repo);
 
-  const sameMeta = (a: ArticleMeta, b: ArticleMeta) =>
-    (Object.keys(a) as Array<keyof ArticleMeta>).every((k) => a[k] === b[k]);
+  const sameMeta = (kept: IndexedMeta, row: ArticleMeta) =>
+    kept.sectionsHash === hashOf(row.sections) &&
+    (Object.keys(kept) as Array<keyof IndexedMeta>).every((k) => k === "sectionsHash" || kept[k] === row[k]);
 
   /**
    * Brings the in-memory index up to date when an article or its learned words changed since it was
@@ -112,16 +113,21 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, lea
           index.replaceArticle(a.id, []);
           continue;
         }
+        const { sections, ...meta } = a;
         metas.set(a.id, {
-          meta: a,
+          meta: { ...meta, sectionsHash: hashOf(sections) },
           audiences: JSON.parse(a.audiences) as string[],
           versions: JSON.parse(a.versions) as string[],
         });
         if (a.site_id !== null && a.overrides === "sections") later.add(a.id);
-        else index.replaceArticle(a.id, sectionDocs(a, learnedWords.get(a.id)));
+        else
+          index.replaceArticle(
+            a.id,
+            sectionDocs(a, JSON.parse(sections) as Section[], learnedWords.get(a.id)),
+          );
       }
       if (first || changedRows.size > 0) {
-        const byRoot = new Map<number, ArticleMeta[]>();
+        const byRoot = new Map<number, IndexedMeta[]>();
         for (const { meta: a } of metas.values()) {
           const root = a.parent_id ?? a.id;
           const family = byRoot.get(root);
@@ -136,9 +142,24 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, lea
       for (const root of changedRoots)
         for (const m of familyOf.get(root) ?? [])
           if (m.site_id !== null && m.overrides === "sections") later.add(m.id);
-      for (const id of later) {
-        const p = metas.get(id);
-        if (p) index.replaceArticle(id, sectionDocs(p.meta, learnedWords.get(id), mergedSections(p.meta)));
+      if (later.size > 0) {
+        // the texts are read again here rather than kept for every article (they are in the index)
+        const bases = new Map<number, number>();
+        for (const id of later) {
+          const p = metas.get(id);
+          const base = p && baseOfVariant(p.meta);
+          if (base) bases.set(id, base.id);
+        }
+        const texts = await repo.sectionsOf([...new Set([...later, ...bases.values()])]);
+        const sectionsOf = (id: number) => JSON.parse(texts.get(id) ?? "[]") as Section[];
+        for (const id of later) {
+          const p = metas.get(id);
+          if (!p || !texts.has(id)) continue;
+          const base = bases.get(id);
+          const sections =
+            base === undefined ? sectionsOf(id) : mergeSections(sectionsOf(base), sectionsOf(id));
+          index.replaceArticle(id, sectionDocs(p.meta, sections, learnedWords.get(id)));
+        }
       }
       signature = now;
     })().finally(() => {
@@ -147,12 +168,11 @@ export function createKbSearch({ clock, repo, readerOf, siteCodes, synonyms, lea
     await building;
   }
 
-  /** A variant of named sections as its site's readers see it: merged into its family's general text. */
-  function mergedSections(a: ArticleMeta): Section[] | undefined {
+  /** The general text a variant of named sections is merged into for its site's readers, if any. */
+  function baseOfVariant(a: IndexedMeta): IndexedMeta | undefined {
     if (a.site_id === null || a.overrides !== "sections") return undefined;
     const base = baseOf(familyOf.get(a.parent_id ?? a.id) ?? [], a);
-    if (!base || base.id === a.id) return undefined;
-    return mergeSections(JSON.parse(base.sections) as Section[], JSON.parse(a.sections) as Section[]);
+    return base && base.id !== a.id ? base : undefined;
   }
 
   /** The article each family shows this reader, among those passing the filters, with the resolution step. */
@@ -290,9 +310,9 @@ const CLOCK_SKEW_MS = 60_000;
 const BUILD_SLICE = 250;
 
 /** The sections of an article as the index holds them. */
-const sectionDocs = (a: ArticleMeta, learned?: string, sections?: Section[]): SectionDoc[] => {
+const sectionDocs = (a: IndexedMeta | ArticleMeta, sections: Section[], learned?: string): SectionDoc[] => {
   const path = pathOf(a.source_key);
-  return (sections ?? (JSON.parse(a.sections) as Section[])).map((s, i) => ({
+  return sections.map((s, i) => ({
     ...(path ? { path } : {}),
     ...(i === 0 && learned ? { learned } : {}),
     id: `${a.id}:${i}`,
@@ -315,8 +335,21 @@ function pathOf(sourceKey: string | null): string | undefined {
   return rel ? rel.replace(/\.[a-z]+$/i, "").replace(/[/_.-]+/g, " ") : undefined;
 }
 
+/**
+ * What search keeps of an article: its metadata without its text (the index holds the text, and the
+ * sections' JSON kept for every article was as big again), with a hash of the text to tell a changed
+ * article from one read again unchanged.
+ */
+type IndexedMeta = Omit<ArticleMeta, "sections"> & { sectionsHash: number };
 /** An article parsed once when it is indexed. */
-type Prepared = { meta: ArticleMeta; audiences: string[]; versions: string[] };
+type Prepared = { meta: IndexedMeta; audiences: string[]; versions: string[] };
+
+/** FNV-1a over the UTF-16 code units of a text: equal texts, equal hashes. */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
 
 /** An article without a product or versions applies to all of them. */
 function passes({ meta: a, audiences, versions }: Prepared, f: Filters): boolean {
