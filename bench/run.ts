@@ -36,6 +36,10 @@ const CHANNELS_ONLY = process.argv.includes("--channels-only");
 /** At most this many mails per inbound-email run, and at most this many seconds (`--email-messages`, `--email-seconds`). */
 const EMAIL_MESSAGES = arg("email-messages", "2000");
 const EMAIL_SECONDS = arg("email-seconds", "30");
+/** Groups of scenarios to leave out of a full run (`--skip kb,channels`), e.g. for a 1,000,000-ticket run. */
+const SKIP = new Set(arg("skip", "").split(",").filter(Boolean));
+/** Node flags of the server process: as `npm start` and the README run it in production. */
+const SERVE_FLAGS = ["--max-semi-space-size=16"];
 const PG_URL =
   process.env.BENCH_DATABASE_URL ??
   process.env.TEST_DATABASE_URL ??
@@ -214,21 +218,29 @@ async function benchDatabase(db: string) {
 
     if (!KB_ONLY && !CHANNELS_ONLY) await ticketScenarios(db, env, dataDir, cli, token, seeded.busiestSite);
     // The knowledge-base scenarios, in a process of their own (bench/kb.ts).
-    const kb = CHANNELS_ONLY
-      ? { measured: [], notes: [] }
-      : (JSON.parse(
-          node(
-            [...TSX, path.join(root, "bench/kb.ts"), "--articles", KB_ARTICLES, "--seconds", String(SECONDS)],
-            env,
-            1800,
-          )
-            .trim()
-            .split("\n")
-            .pop() as string,
-        ) as { measured: Measured[]; notes: string[] });
+    const kb =
+      CHANNELS_ONLY || SKIP.has("kb")
+        ? { measured: [], notes: [] }
+        : (JSON.parse(
+            node(
+              [
+                ...TSX,
+                path.join(root, "bench/kb.ts"),
+                "--articles",
+                KB_ARTICLES,
+                "--seconds",
+                String(SECONDS),
+              ],
+              env,
+              1800,
+            )
+              .trim()
+              .split("\n")
+              .pop() as string,
+          ) as { measured: Measured[]; notes: string[] });
     for (const m of kb.measured) rows.push({ ...m, db });
     notes.push(...kb.notes.map((n) => `${db}: ${n}`));
-    if (!KB_ONLY) await channelScenarios(db, env, cli, seeded.adminEmail);
+    if (!KB_ONLY && !SKIP.has("channels")) await channelScenarios(db, env, cli, seeded.adminEmail);
   } finally {
     if (schema) {
       const c = new pg.Client({ connectionString: PG_URL });
@@ -253,7 +265,7 @@ async function ticketScenarios(
     // Start the server and the reference.
     const port = await freePort();
     const t0 = performance.now();
-    const srv = spawn(process.execPath, [...cli, "serve", "--no-worker"], {
+    const srv = spawn(process.execPath, [...SERVE_FLAGS, ...cli, "serve", "--no-worker"], {
       cwd: root,
       env: { ...env, PORT: String(port) },
       stdio: ["ignore", "ignore", "inherit"],
@@ -297,18 +309,33 @@ async function ticketScenarios(
         return Number(body.items[0]?.key.split("-")[1] ?? 1);
       })();
       const keys = Array.from({ length: 500 }, (_, i) => `${site}-${1 + ((i * 7919) % maxNumber)}`);
+      // The queue: open tickets of the site at level 1, most urgent SLA due first (the partial index
+      // tickets_active_sla_idx of migration 0012), 25 a page; sort=-created and sort=priority beside it.
       const queue = `/api/v1/tickets?site=${site}&tier=1&status=new,open,pending-requester,pending-vendor&limit=25`;
-      let cursor: string | null = null;
-      let depth = 0;
-      for (; depth < 40; depth++) {
-        const r = await fetch(`${base}${queue}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, {
-          headers: auth,
-        });
-        const next = ((await r.json()) as { nextCursor: string | null }).nextCursor;
-        if (!next) break;
-        cursor = next;
-      }
-      notes.push(`${db}: the deep queue page is page ${depth + 1} of site ${site}, tier 1, open statuses`);
+      const slaQueue = `${queue}&sort=sla`;
+      const createdQueue = `${queue}&sort=-created`;
+      /** The page `depth + 1` of a queue (at most 41), following its nextCursor chain. */
+      const deepPage = async (first: string) => {
+        let cursor: string | null = null;
+        let depth = 0;
+        for (; depth < 40; depth++) {
+          const r: Response = await fetch(
+            `${base}${first}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+            {
+              headers: auth,
+            },
+          );
+          const next: string | null = ((await r.json()) as { nextCursor: string | null }).nextCursor;
+          if (!next) break;
+          cursor = next;
+        }
+        return { page: depth + 1, path: cursor ? `${first}&cursor=${encodeURIComponent(cursor)}` : first };
+      };
+      const slaDeep = await deepPage(slaQueue);
+      const createdDeep = await deepPage(createdQueue);
+      notes.push(
+        `${db}: the deep queue page is page ${slaDeep.page} (sort=sla) and page ${createdDeep.page} (sort=-created) of site ${site}, tier 1, open statuses`,
+      );
       const words = [
         "certificate",
         "slow",
@@ -353,19 +380,35 @@ async function ticketScenarios(
         },
         {
           ...common,
-          name: "queue first page (sort=-created; no SLA sort yet)",
+          name: "queue first page (sort=sla)",
           kind: "cannon",
           connections: 1,
           maxRequests: 5000,
-          paths: [queue],
+          paths: [slaQueue],
         },
         {
           ...common,
-          name: `queue deep page (page ${depth + 1})`,
+          name: `queue deep page (sort=sla, page ${slaDeep.page})`,
           kind: "cannon",
           connections: 1,
           maxRequests: 5000,
-          paths: [cursor ? `${queue}&cursor=${encodeURIComponent(cursor)}` : queue],
+          paths: [slaDeep.path],
+        },
+        {
+          ...common,
+          name: "queue first page (sort=-created)",
+          kind: "cannon",
+          connections: 1,
+          maxRequests: 5000,
+          paths: [createdQueue],
+        },
+        {
+          ...common,
+          name: `queue deep page (sort=-created, page ${createdDeep.page})`,
+          kind: "cannon",
+          connections: 1,
+          maxRequests: 5000,
+          paths: [createdDeep.path],
         },
         {
           ...common,
@@ -522,7 +565,7 @@ async function channelScenarios(db: string, env: NodeJS.ProcessEnv, cli: string[
     60,
   ).trim();
   const port = await freePort();
-  const srv = spawn(process.execPath, [...cli, "serve", "--no-worker"], {
+  const srv = spawn(process.execPath, [...SERVE_FLAGS, ...cli, "serve", "--no-worker"], {
     cwd: root,
     env: { ...env, PORT: String(port) },
     stdio: ["ignore", "ignore", "inherit"],

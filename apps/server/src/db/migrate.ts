@@ -15,6 +15,7 @@ import { webFormCallsAndNotificationPreferences } from "./migrations/0011_web_fo
 import { staffWorkspace } from "./migrations/0012_staff_workspace.js";
 import { kbLearning } from "./migrations/0013_kb_learning.js";
 import { kbVariantSections } from "./migrations/0014_kb_variant_sections.js";
+import { tierReportIndexes } from "./migrations/0015_tier_report_indexes.js";
 import type { DialectMigration } from "./migrations/helpers.js";
 
 // Forward-only and in order; the name is what the database remembers, so never rename one.
@@ -33,6 +34,7 @@ const migrations: Array<[string, DialectMigration]> = [
   ["0012_staff_workspace", staffWorkspace],
   ["0013_kb_learning", kbLearning],
   ["0014_kb_variant_sections", kbVariantSections],
+  ["0015_tier_report_indexes", tierReportIndexes],
 ];
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -22,12 +22,20 @@ export const DEFAULT_WEEK: WeeklyInterval[] = ([1, 2, 3, 4, 5] as const).map((da
 }));
 
 type Deps = { db: Db; clock: Clock; sites: SitesService };
+/**
+ * How long a process trusts the calendar version it last checked: every ticket write reads its site's
+ * calendar. A change through this process drops it at once; the SLA recompute job reads past it.
+ */
+const CALENDAR_TTL_MS = 5_000;
 type Stored = { id: number; version: number; spec: CalendarSpec; isDefault: boolean };
 export type CalendarChangeListener = (tx: Db, siteId: number) => Promise<void>;
 
 /** Business calendars per site: weekly hours in the site's time zone, public holidays, or 24/7. */
 export function createCalendarsService({ db, clock, sites }: Deps) {
-  const compiled = new Map<number, { version: number; timeZone: string; cal: BusinessCalendar }>();
+  const compiled = new Map<
+    number,
+    { version: number; timeZone: string; cal: BusinessCalendar; checkedAt: number }
+  >();
   const listeners: CalendarChangeListener[] = [];
 
   async function stored(siteId: number, exec: Db = db): Promise<Stored> {
@@ -143,20 +151,29 @@ export function createCalendarsService({ db, clock, sites }: Deps) {
   });
 
   return {
-    /** The compiled calendar of a site, cached until its version (or the site's time zone) changes. */
-    async forSite(siteId: number, exec: Db = db): Promise<BusinessCalendar> {
+    /**
+     * The compiled calendar of a site, cached until its version (or the site's time zone) changes; the
+     * version is checked at most every CALENDAR_TTL_MS unless `fresh` asks for the latest.
+     */
+    async forSite(siteId: number, exec: Db = db, fresh = false): Promise<BusinessCalendar> {
+      const site = await sites.byId(siteId, exec);
+      const hit = compiled.get(siteId);
+      const checkedAt = performance.now();
+      if (hit && hit.timeZone === site?.timeZone && !fresh && checkedAt - hit.checkedAt < CALENDAR_TTL_MS)
+        return hit.cal;
       const row = await exec
         .selectFrom("calendars")
         .select("version")
         .where("site_id", "=", siteId)
         .executeTakeFirst();
       const version = row?.version ?? 0;
-      const site = await sites.byId(siteId, exec);
-      const hit = compiled.get(siteId);
-      if (hit && hit.version === version && hit.timeZone === site?.timeZone) return hit.cal;
+      if (hit && hit.version === version && hit.timeZone === site?.timeZone) {
+        hit.checkedAt = checkedAt;
+        return hit.cal;
+      }
       const s = await stored(siteId, exec);
       const cal = compile(s.spec);
-      compiled.set(siteId, { version: s.version, timeZone: s.spec.timeZone, cal });
+      compiled.set(siteId, { version: s.version, timeZone: s.spec.timeZone, cal, checkedAt });
       return cal;
     },
     async get(actor: Actor, code: string): Promise<CalendarView> {

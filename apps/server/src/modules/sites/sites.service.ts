@@ -21,6 +21,8 @@ export function createSitesService({ db, clock }: { db: Db; clock: Clock }) {
   // Every ticket intake and SLA clock reads its site; a site's name, product or time zone changes
   // rarely, so a record read is trusted for SITE_TTL_MS (at once when changed through this process).
   const records = new Map<number, { record: SiteRecord; at: number }>();
+  // A site's code never changes and sites are never deleted.
+  const idsByCode = new Map<string, number>();
 
   const view = (actor: Actor, row: SiteRow): SiteView => ({
     code: row.code,
@@ -91,7 +93,13 @@ export function createSitesService({ db, clock }: { db: Db; clock: Clock }) {
     },
     /** Resolves site codes to records, for other modules; unknown codes are returned separately. */
     async resolveCodes(codes: string[]): Promise<{ found: SiteRecord[]; missing: string[] }> {
-      const rows = await repo.findByCodes([...new Set(codes)]);
+      const unique = [...new Set(codes)];
+      // Every ticket creation names its site by code: served from the records read in the last SITE_TTL_MS.
+      const now = performance.now();
+      const cached = unique.map((c) => records.get(idsByCode.get(c) ?? 0));
+      if (cached.every((hit) => hit && now - hit.at < SITE_TTL_MS))
+        return { found: cached.map((hit) => (hit as { record: SiteRecord }).record), missing: [] };
+      const rows = await repo.findByCodes(unique);
       const found = rows.map((r) => ({
         id: r.id,
         code: r.code,
@@ -99,6 +107,10 @@ export function createSitesService({ db, clock }: { db: Db; clock: Clock }) {
         timeZone: r.time_zone,
         product: r.product,
       }));
+      for (const record of found) {
+        idsByCode.set(record.code, record.id);
+        records.set(record.id, { record, at: now });
+      }
       return { found, missing: codes.filter((c) => !rows.some((r) => r.code === c)) };
     },
     /**

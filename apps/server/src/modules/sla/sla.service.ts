@@ -190,7 +190,8 @@ export function createSlaService(deps: Deps) {
    * holiday imported late also counts for the days behind us.
    */
   async function recomputeSite(siteId: number): Promise<number> {
-    const cal = await calendars.forSite(siteId);
+    // The change that asked for this may have come through another process: read past the cache.
+    const cal = await calendars.forSite(siteId, db, true);
     const policies = await repo.policies(siteId);
     const policyFor = (priority: string, tier: number) =>
       policies.find((p) => p.priority === priority && p.tier === tier) ??
@@ -229,10 +230,23 @@ export function createSlaService(deps: Deps) {
     }
   }
 
+  /**
+   * Recomputes the site's clocks now, and once more when every process has stopped trusting its
+   * cached calendar and policies (5 s): a ticket opened meanwhile in another process with the old
+   * ones is brought in line by the second pass. Both passes are idempotent.
+   */
+  async function enqueueRecompute(tx: Db, siteId: number, reason: string) {
+    await jobs.enqueue(tx, RECOMPUTE_JOB, { siteId, reason });
+    await jobs.enqueue(
+      tx,
+      RECOMPUTE_JOB,
+      { siteId, reason: `${reason} (settled)` },
+      { runAt: clock.now() + POLICY_TTL_MS + 1_000 },
+    );
+  }
+
   tickets.onWrite(follow);
-  calendars.onChange(async (tx, siteId) => {
-    await jobs.enqueue(tx, RECOMPUTE_JOB, { siteId, reason: "calendar" });
-  });
+  calendars.onChange((tx, siteId) => enqueueRecompute(tx, siteId, "calendar"));
   jobs.register({
     name: RECOMPUTE_JOB,
     retryLimit: 5,
@@ -314,7 +328,7 @@ export function createSlaService(deps: Deps) {
             )
             .execute();
         }
-        await jobs.enqueue(tx, RECOMPUTE_JOB, { siteId: site.id, reason: "policy" });
+        await enqueueRecompute(tx, site.id, "policy");
       });
       policyCache.delete(site.id);
       return this.policies(actor, code);

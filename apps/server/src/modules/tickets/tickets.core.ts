@@ -1,5 +1,8 @@
+import { randomInt } from "node:crypto";
+import type { Selectable } from "kysely";
 import type { Db } from "../../db/database.js";
 import { isUniqueViolation } from "../../db/database.js";
+import type { TicketsTable } from "../../db/schema.js";
 import { type Actor, WORKING_ROLES } from "../../shared/actor.js";
 import type { Clock } from "../../shared/clock.js";
 import { toIso, toIsoOrNull } from "../../shared/clock.js";
@@ -7,13 +10,19 @@ import { conflict, invalid } from "../../shared/errors.js";
 import { allowedActions } from "../../shared/policy.js";
 import type { AttachmentStore } from "../attachments/attachments.store.js";
 import type { CategoriesService } from "../categories/categories.service.js";
-import { type ContactsService, contactView } from "../contacts/contacts.service.js";
+import { type ContactRow, type ContactsService, contactView } from "../contacts/contacts.service.js";
 import type { SitesService } from "../sites/sites.service.js";
 import type { UsersService } from "../users/users.service.js";
 import type { VendorsService } from "../vendors/vendors.service.js";
 import { assigneeNotEligible, ticketNotFound } from "./tickets.errors.js";
 import { type TicketSubject, ticketPolicy } from "./tickets.policy.js";
-import { createTicketsRepository, type TicketRow, type TicketSort } from "./tickets.repository.js";
+import {
+  createTicketsRepository,
+  type EventInput,
+  type TicketRow,
+  type TicketSort,
+  type TicketWithPeople,
+} from "./tickets.repository.js";
 import type { AttachmentView, Status, TicketListQuery, TicketView } from "./tickets.schemas.js";
 
 export type Deps = {
@@ -74,6 +83,19 @@ export const cursorFits = ([value, id]: [unknown, unknown], sort: TicketSort): b
   (Number.isSafeInteger(value) || (value === null && sort.column === "sla_due_at")) &&
   (sort.column !== "priority_rank" || Math.abs(value as number) <= INT_MAX);
 
+/**
+ * The number and key a new ticket is inserted with until `numberNew` gives it its own: negative, so never
+ * a real number, and random, so concurrent creations do not collide (a collision is a unique violation,
+ * which the creation retries).
+ */
+export const provisionalNumber = (siteId: number): { number: number; key: string } => {
+  const n = 1 + randomInt(INT_MAX - 1);
+  return { number: -n, key: `~${siteId}.${n}` };
+};
+
+/** Whether a row was read with its requester's contact fields and assignee's name (findByKey, findById). */
+const hasPeople = (r: TicketRow): r is TicketWithPeople => "requester_email" in r;
+
 /** A concurrent change won the race; the whole read-check-write runs again. */
 export class RetryableConflict extends Error {}
 
@@ -100,18 +122,88 @@ export function createTicketsCore(deps: Deps) {
     for (const observe of observers) await observe(tx, after, before, change, now);
   }
 
+  /**
+   * Finishes opening a ticket inserted with a provisional number: takes the site's next number and key,
+   * records `ticket.created` (then `events`), runs the caller's work that needs the key, and tells the
+   * observers, who see the final key. The site's counter stays locked until the commit, so every other
+   * write of the creation comes before this.
+   */
+  async function numberNew(
+    tx: Db,
+    inserted: Selectable<TicketsTable>,
+    opening: {
+      siteCode: string;
+      requesterUserId: number | null;
+      actorUserId: number | null;
+      events?: EventInput[];
+      inTx?: (t: TicketRow) => Promise<void>;
+    },
+    now: number,
+  ): Promise<TicketRow> {
+    const numbered = await repo.takeNumber(
+      tx,
+      { id: inserted.id, siteId: inserted.site_id, siteCode: opening.siteCode },
+      {
+        type: "ticket.created",
+        actorUserId: opening.actorUserId,
+        after: {
+          channel: inserted.channel,
+          priority: inserted.priority,
+          category: inserted.category,
+          tier: inserted.tier,
+        },
+      },
+      now,
+    );
+    const t: TicketRow = { ...numbered, requester_user_id: opening.requesterUserId };
+    await repo.addEvents(tx, t.id, opening.events ?? [], now);
+    await opening.inTx?.(t);
+    await notify(tx, t.key, null, { type: "created" }, now, t);
+    return t;
+  }
+
+  /** Requesters and assignees of rows read without them (lists); rows from findByKey carry their own. */
+  async function people(rows: TicketRow[]) {
+    const bare = rows.filter((r) => !hasPeople(r));
+    const [contactRows, names] = bare.length
+      ? await Promise.all([
+          contacts.byIds(
+            db,
+            bare.map((r) => r.contact_id),
+          ),
+          users.names(bare.flatMap((r) => (r.assignee_id ? [r.assignee_id] : []))),
+        ])
+      : [new Map<number, ContactRow>(), new Map<number, string>()];
+    return {
+      requester: (r: TicketRow): TicketView["requester"] => {
+        if (hasPeople(r)) {
+          return {
+            id: r.contact_id,
+            name: r.requester_name,
+            email: r.requester_email,
+            phone: r.requester_phone,
+            whatsappId: r.requester_whatsapp_id,
+          };
+        }
+        const c = contactRows.get(r.contact_id);
+        return c
+          ? contactView(c)
+          : { id: r.contact_id, name: null, email: null, phone: null, whatsappId: null };
+      },
+      assignee: (r: TicketRow): TicketView["assignee"] =>
+        r.assignee_id
+          ? { id: r.assignee_id, name: (hasPeople(r) ? r.assignee_name : names.get(r.assignee_id)) ?? "" }
+          : null,
+    };
+  }
+
   async function views(actor: Actor, rows: TicketRow[]): Promise<TicketView[]> {
-    const [siteCodes, contactRows, names, teams] = await Promise.all([
+    const [siteCodes, who, teams] = await Promise.all([
       sites.codes(rows.map((r) => r.site_id)),
-      contacts.byIds(
-        db,
-        rows.map((r) => r.contact_id),
-      ),
-      users.names(rows.flatMap((r) => (r.assignee_id ? [r.assignee_id] : []))),
+      people(rows),
       vendors.slugs(rows.flatMap((r) => (r.vendor_team_id ? [r.vendor_team_id] : []))),
     ]);
     return rows.map((r) => {
-      const c = contactRows.get(r.contact_id);
       return {
         key: r.key,
         site: siteCodes.get(r.site_id) ?? "",
@@ -121,10 +213,8 @@ export function createTicketsCore(deps: Deps) {
         category: r.category,
         tier: r.tier,
         channel: r.channel,
-        requester: c
-          ? contactView(c)
-          : { id: r.contact_id, name: null, email: null, phone: null, whatsappId: null },
-        assignee: r.assignee_id ? { id: r.assignee_id, name: names.get(r.assignee_id) ?? "" } : null,
+        requester: who.requester(r),
+        assignee: who.assignee(r),
         vendorTeam: r.vendor_team_id ? (teams.get(r.vendor_team_id) ?? null) : null,
         product: r.product,
         module: r.module,
@@ -144,8 +234,12 @@ export function createTicketsCore(deps: Deps) {
   }
 
   /** Loads a ticket the actor may read; anything else is "not found", so keys of other sites do not leak. */
-  async function visible(actor: Actor, key: string, exec: Db = db): Promise<TicketRow> {
-    const row = await repo.findByKey(key, exec);
+  async function visible(actor: Actor, key: string, exec: Db = db): Promise<TicketWithPeople> {
+    return readable(actor, await repo.findByKey(key, exec));
+  }
+
+  /** The row if the actor may read it; anything else is "not found". */
+  function readable<T extends TicketRow>(actor: Actor, row: T | undefined): T {
     // Workflows run by the hub itself (a shipped release's job) act on any ticket; what they may change is still checked.
     if (!row || !(actor.via === "system" || ticketPolicy.read(actor, subjectOf(row)))) throw ticketNotFound();
     return row;
@@ -234,8 +328,10 @@ export function createTicketsCore(deps: Deps) {
     repo,
     observers,
     notify,
+    numberNew,
     views,
     visible,
+    readable,
     isAssignable,
     assertAssignable,
     retrying,

@@ -1,7 +1,7 @@
 import type { Db } from "../../db/database.js";
 import type { StoredFile } from "../attachments/attachments.store.js";
 import type { ContactInput } from "../contacts/contacts.service.js";
-import { RetryableConflict, type TicketsCore } from "./tickets.core.js";
+import { provisionalNumber, RetryableConflict, type TicketsCore } from "./tickets.core.js";
 import { ticketClosed, ticketNotFound } from "./tickets.errors.js";
 import type { EventInput, TicketRow } from "./tickets.repository.js";
 import type { Status } from "./tickets.schemas.js";
@@ -32,7 +32,7 @@ export type IntakeHook = (
  * signed-in actor is involved; the requester's messages count as theirs (reopening, SLA) as in the web app.
  */
 export function createTicketIntake(core: TicketsCore) {
-  const { db, clock, sites, contacts, repo, notify, retrying, checkReference } = core;
+  const { db, clock, sites, contacts, repo, notify, numberNew, retrying, checkReference } = core;
 
   async function recordFiles(tx: Db, ticketId: number, messageId: number, files: StoredFile[], now: number) {
     const events: EventInput[] = [];
@@ -69,12 +69,9 @@ export function createTicketIntake(core: TicketsCore) {
         db.transaction().execute(async (tx) => {
           const now = clock.now();
           const contact = await contacts.findOrCreate(tx, site.id, input.requester);
-          const number = await repo.nextNumber(tx, site.id);
-          const key = `${site.code}-${number}`;
           const inserted = await repo.insertTicket(tx, {
             site_id: site.id,
-            number,
-            key,
+            ...provisionalNumber(site.id),
             subject: input.subject,
             status: "new",
             priority: "normal",
@@ -109,21 +106,25 @@ export function createTicketIntake(core: TicketsCore) {
             created_at: now,
           });
           await repo.moveTier(tx, id, 1, now, null, "opened", true);
-          const events: EventInput[] = [
+          const files = await recordFiles(tx, id, message.id, input.files ?? [], now);
+          const hook = input.inTx;
+          const opened = await numberNew(
+            tx,
+            inserted,
             {
-              type: "ticket.created",
+              siteCode: site.code,
+              requesterUserId: contact.user_id,
               actorUserId: null,
-              after: { key, channel: input.channel, priority: "normal", category: "other", tier: 1 },
+              events: files,
+              // The channel's own record may carry the key (an email acknowledgement), so it runs once numbered.
+              inTx:
+                hook &&
+                ((t) =>
+                  hook(tx, { ticketId: id, key: t.key, messageId: message.id, contactId: contact.id, now })),
             },
-            ...(await recordFiles(tx, id, message.id, input.files ?? [], now)),
-          ];
-          await repo.addEvents(tx, id, events, now);
-          await input.inTx?.(tx, { ticketId: id, key, messageId: message.id, contactId: contact.id, now });
-          await notify(tx, key, null, { type: "created" }, now, {
-            ...inserted,
-            requester_user_id: contact.user_id,
-          });
-          return key;
+            now,
+          );
+          return opened.key;
         }),
       );
       return { ticket: (await repo.findByKey(key)) as TicketRow, replayed: false };

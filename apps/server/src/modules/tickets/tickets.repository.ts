@@ -6,6 +6,21 @@ import { containsText, escapeLike } from "../../shared/text.js";
 import type { TicketScope } from "./tickets.policy.js";
 
 export type TicketRow = Selectable<TicketsTable> & { requester_user_id: number | null };
+/** A ticket with the people its view shows: the requester's contact fields and the assignee's name. */
+export type TicketWithPeople = TicketRow & {
+  requester_name: string | null;
+  requester_email: string | null;
+  requester_phone: string | null;
+  requester_whatsapp_id: string | null;
+  assignee_name: string | null;
+};
+/** One level of a ticket's tier history, as read for its page. */
+export type TierHistoryRow = {
+  tier: number;
+  enteredAt: number;
+  leftAt: number | null;
+  reason: string | null;
+};
 export type EventInput = {
   type: string;
   actorUserId: number | null;
@@ -89,12 +104,26 @@ function subjectMatches(text: string, pg: boolean) {
   return NOT_WORD.test(text) ? sql<boolean>`(${fts} and ${containsText("tickets.subject", text)})` : fts;
 }
 
-/** A list filter as one WHERE condition (lists and queue counts share it). */
-function matching(f: TicketFilter, pg: boolean) {
+/**
+ * SQLite's statuses as literals in one fixed order: SQLite uses a partial index only when the query
+ * repeats the index's condition literally, so the queue's `status in ('new', 'open',
+ * 'pending-requester', 'pending-vendor')` reaches `tickets_active_sla_idx` (migration 0012) and the
+ * page is read in SLA order instead of sorting every open ticket of the site (bound parameters would
+ * not match). The values are the schema's status names, validated before they get here.
+ */
+const statusLiterals = (statuses: string[]) =>
+  sql<boolean>`tickets.status in (${sql.join([...new Set(statuses)].sort().map((s) => sql.lit(s)))})`;
+
+/**
+ * A list filter as one WHERE condition (lists and queue counts share it); `bySlaDue` for the queue
+ * sorted by SLA due (statusLiterals: only then, since other sorts walk other indexes).
+ */
+function matching(f: TicketFilter, pg: boolean, bySlaDue = false) {
   return (eb: ExpressionBuilder<Database, "tickets">) => {
     const and = [];
     if (f.siteIds) and.push(eb("tickets.site_id", "in", f.siteIds.length ? f.siteIds : [-1]));
-    if (f.statuses) and.push(eb("tickets.status", "in", f.statuses));
+    if (f.statuses)
+      and.push(bySlaDue && !pg ? statusLiterals(f.statuses) : eb("tickets.status", "in", f.statuses));
     if (f.tiers) and.push(eb("tickets.tier", "in", f.tiers));
     if (f.priorities) and.push(eb("tickets.priority", "in", f.priorities));
     if (f.categories) and.push(eb("tickets.category", "in", f.categories));
@@ -118,13 +147,110 @@ export function createTicketsRepository(db: Db) {
       .innerJoin("contacts", "contacts.id", "tickets.contact_id")
       .selectAll("tickets")
       .select("contacts.user_id as requester_user_id");
+  /**
+   * A single ticket with its requester's contact fields and its assignee's name in the same statement
+   * (issue 7: a ticket read was four round trips). Reading the contacts and users tables here, not
+   * through their services, is deliberate and limited to this read model, as withRequester already
+   * does; writes to contacts and users still go through their modules. Scalar subqueries rather than
+   * joins: better-sqlite3's SQLite re-plans a join with bound parameters on every run (about 0.2 ms),
+   * while these stay prepared; PostgreSQL runs them as index lookups either way.
+   */
+  const withPeople = (exec: Db) =>
+    exec
+      .selectFrom("tickets")
+      .selectAll("tickets")
+      .select((eb) => {
+        const contact = <C extends "user_id" | "name" | "email" | "phone" | "whatsapp_id">(column: C) =>
+          eb
+            .selectFrom("contacts")
+            .select(`contacts.${column}` as `contacts.${C}`)
+            .whereRef("contacts.id", "=", "tickets.contact_id");
+        return [
+          contact("user_id").as("requester_user_id"),
+          contact("name").as("requester_name"),
+          contact("email").as("requester_email"),
+          contact("phone").as("requester_phone"),
+          contact("whatsapp_id").as("requester_whatsapp_id"),
+          eb
+            .selectFrom("users")
+            .select("users.name")
+            .whereRef("users.id", "=", "tickets.assignee_id")
+            .as("assignee_name"),
+        ];
+      });
+
+  /**
+   * The ids of the tickets of the filter's sites (and statuses and levels, when given), from the covering
+   * index `tickets_site_status_tier_idx`: checked against each FTS match before its row is read, so a
+   * word common at other sites and absent from these costs one probe per match, not one row read.
+   * The `+` keeps SQLite from driving the search from this list, which would lose the FTS order.
+   */
+  const siteTickets = (f: TicketFilter) =>
+    db
+      .selectFrom("tickets as site_ticket")
+      .select("site_ticket.id")
+      .where("site_ticket.site_id", "in", f.siteIds?.length ? f.siteIds : [-1])
+      .$if(f.statuses !== undefined, (q) => q.where("site_ticket.status", "in", f.statuses as string[]))
+      .$if(f.tiers !== undefined, (q) => q.where("site_ticket.tier", "in", f.tiers as number[]));
+
+  /**
+   * A SQLite search sorted newest first: FTS5 hands out matches by descending rowid, and ticket ids grow
+   * with creation time, so the page is read from the index until it is full instead of reading and
+   * sorting every match (bench/PLANS.md, "Search"). Newest first therefore means highest id first, and
+   * the id alone is the keyset.
+   */
+  const newestMatches = (
+    scope: TicketScope,
+    f: TicketFilter,
+    text: string,
+    match: string,
+    beforeId: number | null,
+    limit: number,
+  ) =>
+    withRequester(db)
+      .innerJoin(sql<{ rowid: number }>`tickets_fts`.as("tickets_fts"), (j) =>
+        j.onRef("tickets_fts.rowid", "=", "tickets.id"),
+      )
+      .where(sql<boolean>`tickets_fts match ${match}`)
+      .$if(NOT_WORD.test(text), (q) => q.where(containsText("tickets.subject", text)))
+      .where(visibleTo(scope))
+      .where(matching(f, false))
+      .$if(f.siteIds !== undefined, (q) => q.where(sql<boolean>`+tickets_fts.rowid in (${siteTickets(f)})`))
+      .$if(beforeId !== null, (q) => q.where("tickets.id", "<", beforeId as number))
+      .orderBy(sql`tickets_fts.rowid desc`)
+      .limit(limit)
+      .execute();
 
   return {
-    findByKey: (key: string, exec: Db = db): Promise<TicketRow | undefined> =>
-      withRequester(exec).where("tickets.key", "=", key).executeTakeFirst(),
+    findByKey: (key: string, exec: Db = db): Promise<TicketWithPeople | undefined> =>
+      withPeople(exec).where("tickets.key", "=", key).executeTakeFirst(),
 
-    findById: (id: number, exec: Db = db): Promise<TicketRow | undefined> =>
-      withRequester(exec).where("tickets.id", "=", id).executeTakeFirst(),
+    findById: (id: number, exec: Db = db): Promise<TicketWithPeople | undefined> =>
+      withPeople(exec).where("tickets.id", "=", id).executeTakeFirst(),
+
+    /** A ticket for its page: findByKey's row and its tier history (oldest level first), in one statement. */
+    async detailByKey(
+      key: string,
+    ): Promise<(TicketWithPeople & { tierHistory: TierHistoryRow[] }) | undefined> {
+      const level = sql`'tier', s.tier, 'enteredAt', s.entered_at, 'leftAt', s.left_at, 'reason', s.reason`;
+      const levels = isPostgres(db)
+        ? sql`coalesce(json_agg(json_build_object(${level}) order by s.id), '[]'::json)`
+        : sql`json_group_array(json_object(${level}) order by s.id)`;
+      const history = sql<
+        TierHistoryRow[] | string
+      >`(select ${levels} from tier_segments s where s.ticket_id = tickets.id)`;
+      const row = await withPeople(db)
+        .select(history.as("tier_history"))
+        .where("tickets.key", "=", key)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const { tier_history, ...ticket } = row;
+      // pg parses json itself; SQLite hands back the text.
+      const tierHistory = (
+        typeof tier_history === "string" ? JSON.parse(tier_history) : tier_history
+      ) as TierHistoryRow[];
+      return { ...ticket, tierHistory };
+    },
 
     findByRequestKey: (userId: number, requestKey: string): Promise<TicketRow | undefined> =>
       withRequester(db)
@@ -166,16 +292,27 @@ export function createTicketsRepository(db: Db) {
       exec.selectFrom("ticket_messages").selectAll().where("id", "=", id).executeTakeFirst(),
 
     /** One page of visible tickets, keyset-paginated on (sort column, id). */
-    list(
+    async list(
       scope: TicketScope,
       f: TicketFilter,
       sort: TicketSort,
       after: [number | null, number] | null,
       limit: number,
     ) {
+      const { q: text, ...filters } = f;
+      const match =
+        text && sort.column === "created_at" && sort.desc && !isPostgres(db) ? ftsQuery(text) : null;
+      // When the text is some ticket's key, that ticket is found outside FTS: the general query below.
+      if (
+        text &&
+        match !== null &&
+        !(await withRequester(db).where("tickets.key", "=", text.toUpperCase()).executeTakeFirst())
+      ) {
+        return newestMatches(scope, filters, text, match, after?.[1] ?? null, limit);
+      }
       let q = withRequester(db)
         .where(visibleTo(scope))
-        .where(matching(f, isPostgres(db)));
+        .where(matching(f, isPostgres(db), sort.column === "sla_due_at"));
       const col = `tickets.${sort.column}` as const;
       if (sort.column === "sla_due_at") {
         if (after) {
@@ -266,15 +403,87 @@ export function createTicketsRepository(db: Db) {
         )?.id ?? 0,
       ),
 
-    /** Takes the site's next ticket number; the row lock makes it unique under concurrent creation. */
-    async nextNumber(tx: Db, siteId: number): Promise<number> {
-      const row = await tx
+    /**
+     * Gives a ticket inserted with a provisional number the site's next number and its key, records
+     * `created` (its `after` gets the key), and returns the row as written. The site's counter row stays
+     * locked until the transaction ends, so callers do this last: creations at one site wait for each
+     * other only from here to their commit.
+     */
+    async takeNumber(
+      tx: Db,
+      ticket: { id: number; siteId: number; siteCode: string },
+      created: EventInput & { after: object },
+      at: number,
+    ): Promise<Selectable<TicketsTable>> {
+      const prefix = `${ticket.siteCode}-`;
+      if (isPostgres(tx)) {
+        // One round trip for the counter, the ticket and its event: the counter is held for fewer of them.
+        return tx
+          .with("c", (w) =>
+            w
+              .updateTable("site_counters")
+              .set((eb) => ({ last_number: eb("last_number", "+", 1) }))
+              .where("site_id", "=", ticket.siteId)
+              .returning("last_number"),
+          )
+          .with("t", (w) =>
+            w
+              .updateTable("tickets")
+              .from("c")
+              .set({
+                number: sql<number>`c.last_number`,
+                key: sql<string>`${prefix}::text || c.last_number::text`,
+              })
+              .where("tickets.id", "=", ticket.id)
+              .returningAll("tickets"),
+          )
+          .with("e", (w) =>
+            w
+              .insertInto("ticket_events")
+              .columns(["ticket_id", "type", "actor_user_id", "before", "after", "created_at"])
+              .expression(
+                w
+                  .selectFrom("t")
+                  .select((eb) => [
+                    "t.id",
+                    eb.val(created.type).as("type"),
+                    eb.val(created.actorUserId).as("actor_user_id"),
+                    eb.val(created.before ? JSON.stringify(created.before) : null).as("before"),
+                    sql<string>`(jsonb_build_object('key', t.key) || ${JSON.stringify(created.after)}::jsonb)::text`.as(
+                      "after",
+                    ),
+                    eb.val(at).as("created_at"),
+                  ]),
+              ),
+          )
+          .selectFrom("t")
+          .selectAll()
+          .executeTakeFirstOrThrow();
+      }
+      const { last_number: number } = await tx
         .updateTable("site_counters")
         .set((eb) => ({ last_number: eb("last_number", "+", 1) }))
-        .where("site_id", "=", siteId)
+        .where("site_id", "=", ticket.siteId)
         .returning("last_number")
         .executeTakeFirstOrThrow();
-      return row.last_number;
+      const row = await tx
+        .updateTable("tickets")
+        .set({ number, key: `${prefix}${number}` })
+        .where("id", "=", ticket.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await tx
+        .insertInto("ticket_events")
+        .values({
+          ticket_id: ticket.id,
+          type: created.type,
+          actor_user_id: created.actorUserId,
+          before: created.before ? JSON.stringify(created.before) : null,
+          after: JSON.stringify({ key: row.key, ...created.after }),
+          created_at: at,
+        })
+        .execute();
+      return row;
     },
 
     /** Inserts a ticket and returns it as written (without the requester's user id, which is the contact's). */
@@ -377,14 +586,17 @@ export function createTicketsRepository(db: Db) {
       },
     ) => tx.insertInto("ticket_messages").values(row).returning("id").executeTakeFirstOrThrow(),
 
+    /** A page of the thread with each staff author's name (read here, like withPeople, to save a round trip). */
     messages(ticketId: number, includeInternal: boolean, afterId: number, limit: number) {
       let q = db
         .selectFrom("ticket_messages")
-        .selectAll()
-        .where("ticket_id", "=", ticketId)
-        .where("id", ">", afterId);
-      if (!includeInternal) q = q.where("kind", "=", "reply");
-      return q.orderBy("id").limit(limit).execute();
+        .leftJoin("users as author", "author.id", "ticket_messages.author_user_id")
+        .selectAll("ticket_messages")
+        .select("author.name as author_name")
+        .where("ticket_messages.ticket_id", "=", ticketId)
+        .where("ticket_messages.id", ">", afterId);
+      if (!includeInternal) q = q.where("ticket_messages.kind", "=", "reply");
+      return q.orderBy("ticket_messages.id").limit(limit).execute();
     },
 
     attachments(ticketId: number, includeInternal: boolean) {
@@ -433,18 +645,18 @@ export function createTicketsRepository(db: Db) {
       return Number(res.numUpdatedRows);
     },
 
+    /** A page of the audit trail with each actor's name (read here, like withPeople, to save a round trip). */
     events: (ticketId: number, afterId: number, limit: number) =>
       db
         .selectFrom("ticket_events")
-        .selectAll()
-        .where("ticket_id", "=", ticketId)
-        .where("id", ">", afterId)
-        .orderBy("id")
+        .leftJoin("users as actor", "actor.id", "ticket_events.actor_user_id")
+        .selectAll("ticket_events")
+        .select("actor.name as actor_name")
+        .where("ticket_events.ticket_id", "=", ticketId)
+        .where("ticket_events.id", ">", afterId)
+        .orderBy("ticket_events.id")
         .limit(limit)
         .execute(),
-
-    tierSegments: (ticketId: number) =>
-      db.selectFrom("tier_segments").selectAll().where("ticket_id", "=", ticketId).orderBy("id").execute(),
 
     /** Closes the open tier segment and opens one at the new tier. */
     /** Ends the ticket's current level and starts the next; a ticket just opened has no level to end. */

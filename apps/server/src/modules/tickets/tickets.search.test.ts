@@ -107,4 +107,28 @@ describe("ticket search", () => {
     } while (cursor);
     expect(seen).toEqual(keys);
   });
+
+  it("a search sorted newest first pages through every match once, newest first, in the chosen sites only", async () => {
+    const zmb: string[] = [];
+    for (let i = 0; i < 5; i++) zmb.push(await openTicket(agent, ticket(`Printer zqnewest jam ${i}`)));
+    const uga = await openTicket(agent, { ...ticket("Printer zqnewest jam elsewhere"), site: "UGA" });
+    async function walk(query: string): Promise<string[]> {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await agent.get(
+          `/api/v1/tickets?q=zqnewest&limit=2${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+        );
+        expect(res.statusCode).toBe(200);
+        const body = res.json();
+        seen.push(...body.items.map((t: { key: string }) => t.key));
+        cursor = body.nextCursor ?? null;
+      } while (cursor);
+      return seen;
+    }
+    expect(await walk("&site=ZMB")).toEqual([...zmb].reverse());
+    expect(await walk("&sort=-created")).toEqual([uga, ...[...zmb].reverse()]);
+    expect(await walk("&site=ZMB&status=closed")).toEqual([]);
+    expect(await walk("&site=ZMB,UGA&status=new")).toEqual([uga, ...[...zmb].reverse()]);
+  });
 });

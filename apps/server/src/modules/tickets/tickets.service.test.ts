@@ -86,6 +86,30 @@ describe("ticket keys", () => {
     expect(numberOf(await zmbTicket())).toBe(before + 41);
   });
 
+  it("a ticket opened by a channel gets the next key, which its ticket.created event and the channel's own record both carry", async () => {
+    const before = numberOf(await zmbTicket());
+    const zmb = (await h.ctx.sites.resolveCodes(["ZMB"])).found[0];
+    if (!zmb) throw new Error("no ZMB site");
+    let keyInHook = "";
+    const { ticket } = await h.ctx.tickets.openForContact({
+      siteId: zmb.id,
+      requester: { email: "channel-intake@example.org", name: "Channel Requester" },
+      channel: "email",
+      subject: "Opened by a channel",
+      description: "Written in by mail.",
+      requestKey: "service-test-channel-intake",
+      inTx: async (_tx, done) => {
+        keyInHook = done.key;
+      },
+    });
+    expect(ticket.key).toBe(`ZMB-${before + 1}`);
+    expect(ticket.number).toBe(before + 1);
+    expect(keyInHook).toBe(ticket.key);
+    const events = await eventsOf(ticket.key);
+    expect(events[0]).toMatchObject({ type: "ticket.created", after: { key: ticket.key, channel: "email" } });
+    expect(numberOf(await zmbTicket())).toBe(before + 2);
+  });
+
   it("each site numbers its own tickets starting at 1", async () => {
     await h.ctx.sites.create(systemActor, {
       code: "KEN",
@@ -216,6 +240,29 @@ describe("the audit trail", () => {
     expect(res.statusCode).toBe(200);
     expect(res.json().version).toBe(1);
     expect((await eventsOf(key)).map((e) => e.type)).toEqual(["ticket.created"]);
+  });
+
+  it("a ticket and its thread name the requester, the assignee and each staff author", async () => {
+    const agentId = await userId("agent@demo.test");
+    const key = await zmbTicket({ assigneeId: agentId });
+    const note = await (await h.as("coordinator@demo.test")).post(`/api/v1/tickets/${key}/messages`, {
+      kind: "note",
+      body: "Checked the logs.",
+    });
+    expect(note.statusCode).toBe(201);
+    const agent = await h.as("agent@demo.test");
+    const t = await ticketOf(agent, key);
+    expect(t.requester).toMatchObject({
+      name: `Requester ${serial}`,
+      email: `service-req-${serial}@example.org`,
+    });
+    expect(t.assignee).toEqual({ id: agentId, name: "Tomás Agent" });
+    const thread = await agent.get(`/api/v1/tickets/${key}/messages`);
+    expect(thread.statusCode).toBe(200);
+    expect(thread.json().items.map((m: { author: unknown }) => m.author)).toEqual([
+      { type: "contact", id: t.requester.id, name: `Requester ${serial}` },
+      { type: "user", id: await userId("coordinator@demo.test"), name: "Chloé Coordinator" },
+    ]);
   });
 
   it("a public reply writes reply.added and an internal note writes note.added, each with its author", async () => {

@@ -11,6 +11,7 @@ import {
   createTicketsCore,
   cursorFits,
   type Deps,
+  provisionalNumber,
   RetryableConflict,
   SORTS,
   subjectOf,
@@ -46,6 +47,7 @@ export function createTicketsService(deps: Deps) {
     repo,
     observers,
     notify,
+    numberNew,
     views,
     visible,
     assertAssignable,
@@ -93,7 +95,7 @@ export function createTicketsService(deps: Deps) {
       const rank = (await checkReference(input.category, input.priority)) as number;
       const channel = input.channel ?? (actor.via === "token" ? "api" : "web");
       try {
-        const key = await retrying(() =>
+        const opened = await retrying(() =>
           db.transaction().execute(async (tx) => {
             const now = clock.now();
             const contact = await contacts.findOrCreate(
@@ -101,12 +103,9 @@ export function createTicketsService(deps: Deps) {
               site.id,
               input.requester ?? { email: actor.email, name: actor.name, userId: actor.userId },
             );
-            const number = await repo.nextNumber(tx, site.id);
-            const key = `${site.code}-${number}`;
-            const { id } = await repo.insertTicket(tx, {
+            const inserted = await repo.insertTicket(tx, {
               site_id: site.id,
-              number,
-              key,
+              ...provisionalNumber(site.id),
               subject: input.subject,
               status: "new",
               priority: input.priority,
@@ -131,7 +130,7 @@ export function createTicketsService(deps: Deps) {
               closed_at: null,
             });
             await repo.insertMessage(tx, {
-              ticket_id: id,
+              ticket_id: inserted.id,
               kind: "reply",
               author_user_id: forOthers ? null : actorUserId(actor),
               author_contact_id: contact.id,
@@ -139,24 +138,16 @@ export function createTicketsService(deps: Deps) {
               channel,
               created_at: now,
             });
-            await repo.moveTier(tx, id, 1, now, actorUserId(actor), "opened");
-            await repo.addEvents(
+            await repo.moveTier(tx, inserted.id, 1, now, actorUserId(actor), "opened", true);
+            return numberNew(
               tx,
-              id,
-              [
-                {
-                  type: "ticket.created",
-                  actorUserId: actorUserId(actor),
-                  after: { key, channel, priority: input.priority, category: input.category, tier: 1 },
-                },
-              ],
+              inserted,
+              { siteCode: site.code, requesterUserId: contact.user_id, actorUserId: actorUserId(actor) },
               now,
             );
-            await notify(tx, key, null, { type: "created" }, now);
-            return key;
           }),
         );
-        return { ticket: await this.get(actor, key), replayed: false };
+        return { ticket: await this.get(actor, opened.key), replayed: false };
       } catch (e) {
         // Two retries of the same request raced; the loser returns the winner's ticket.
         if (requestKey && isUniqueViolation(e)) {
@@ -201,16 +192,17 @@ export function createTicketsService(deps: Deps) {
     },
 
     async get(actor: Actor, key: string): Promise<TicketDetail> {
-      const row = await visible(actor, key);
-      const [[view], segments] = await Promise.all([views(actor, [row]), repo.tierSegments(row.id)]);
+      // One statement: the ticket, its requester and assignee, and its tier history.
+      const { tierHistory, ...row } = core.readable(actor, await repo.detailByKey(key));
+      const [view] = await views(actor, [row]);
       const now = clock.now();
       return {
         ...(view as TicketView),
-        tierHistory: segments.map((s) => ({
+        tierHistory: tierHistory.map((s) => ({
           tier: s.tier,
-          enteredAt: toIso(s.entered_at),
-          leftAt: toIsoOrNull(s.left_at),
-          durationMs: (s.left_at ?? now) - s.entered_at,
+          enteredAt: toIso(s.enteredAt),
+          leftAt: toIsoOrNull(s.leftAt),
+          durationMs: (s.leftAt ?? now) - s.enteredAt,
           reason: s.reason,
         })),
       };

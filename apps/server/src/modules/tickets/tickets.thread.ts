@@ -12,7 +12,7 @@ import { assertTransition, statusTimes } from "./tickets.status.js";
 
 /** The thread of a ticket: public replies, internal notes and the audit trail. */
 export function createTicketThread(core: TicketsCore) {
-  const { db, clock, repo, users, contacts, notify, visible, retrying, attachmentView } = core;
+  const { db, clock, repo, notify, visible, retrying, attachmentView } = core;
   return {
     /** Adds a public reply or an internal note, linking uploaded attachments and moving the status on. */
     async addMessage(actor: Actor, key: string, input: MessageCreate): Promise<MessageView> {
@@ -90,20 +90,21 @@ export function createTicketThread(core: TicketsCore) {
     async messages(actor: Actor, key: string, page: { afterId: number; limit: number }) {
       const t = await visible(actor, key);
       const internal = ticketPolicy.readInternal(actor, subjectOf(t));
-      const rows = await repo.messages(t.id, internal, page.afterId, page.limit + 1);
-      const items = rows.slice(0, page.limit);
-      const [names, files] = await Promise.all([
-        users.names(items.flatMap((m) => (m.author_user_id ? [m.author_user_id] : []))),
+      // Authors' names come with the messages and the requester's with the ticket: two round trips in all.
+      const [rows, files] = await Promise.all([
+        repo.messages(t.id, internal, page.afterId, page.limit + 1),
         repo.attachments(t.id, internal),
       ]);
-      const contact = (await contacts.byIds(db, [t.contact_id])).get(t.contact_id);
+      const items = rows.slice(0, page.limit);
+      const requesterName = t.requester_name ?? t.requester_email;
       const views: MessageView[] = items.map((m) => ({
         id: m.id,
         kind: m.kind as MessageView["kind"],
+        // Every contact-written message is the requester's (intake and replies write the ticket's contact).
         author: m.author_contact_id
-          ? { type: "contact", id: m.author_contact_id, name: contact?.name ?? contact?.email ?? null }
+          ? { type: "contact", id: m.author_contact_id, name: requesterName }
           : m.author_user_id
-            ? { type: "user", id: m.author_user_id, name: names.get(m.author_user_id) ?? null }
+            ? { type: "user", id: m.author_user_id, name: m.author_name }
             : null,
         body: m.body,
         channel: m.channel,
@@ -119,13 +120,12 @@ export function createTicketThread(core: TicketsCore) {
       authorize(actor, ticketPolicy.readInternal, subjectOf(t));
       const rows = await repo.events(t.id, page.afterId, page.limit + 1);
       const items = rows.slice(0, page.limit);
-      const names = await users.names(items.flatMap((e) => (e.actor_user_id ? [e.actor_user_id] : [])));
       const last = items[items.length - 1];
       return {
         items: items.map((e) => ({
           id: e.id,
           type: e.type,
-          actor: e.actor_user_id ? { id: e.actor_user_id, name: names.get(e.actor_user_id) ?? "" } : null,
+          actor: e.actor_user_id ? { id: e.actor_user_id, name: e.actor_name ?? "" } : null,
           before: e.before ? (JSON.parse(e.before) as Record<string, unknown>) : null,
           after: e.after ? (JSON.parse(e.after) as Record<string, unknown>) : null,
           createdAt: toIso(e.created_at),
