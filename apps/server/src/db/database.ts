@@ -36,6 +36,15 @@ export function openDatabase(
       ...(config.statements !== 0 ? { Client: namedStatementClient(config.statements ?? 500) } : {}),
       ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
     });
+    if (config.statements !== 0) {
+      // Named statements must still be planned for their values each time (as unnamed ones are): a
+      // generic plan, which PostgreSQL may switch to after five runs, does not know that one site
+      // holds a fifth of the tickets or how rare a searched word is, and chose slower plans for the
+      // deep queue page and the ticket search. Parsing once is what is kept.
+      pool.on("connect", (client) => {
+        client.query("set plan_cache_mode = force_custom_plan").catch(() => undefined);
+      });
+    }
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

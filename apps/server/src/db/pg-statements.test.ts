@@ -1,6 +1,7 @@
+import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dialect } from "../../test/harness.js";
+import { dialect, testDatabase } from "../../test/harness.js";
 import { namedStatementClient } from "./pg-statements.js";
 
 const url = process.env.TEST_DATABASE_URL;
@@ -92,6 +93,16 @@ describe.skipIf(dialect !== "postgres" || !url)("named PostgreSQL statements", (
     } finally {
       client.release();
       await own.end();
+    }
+  });
+
+  it("the server's connections plan every run of a named statement for its own values", async () => {
+    const { database, cleanup } = await testDatabase();
+    try {
+      const { rows } = await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(database.db);
+      expect(rows[0]?.plan_cache_mode).toBe("force_custom_plan");
+    } finally {
+      await cleanup();
     }
   });
 });

@@ -6,14 +6,15 @@ const MAX_TEXT = 8_000;
 const MAX_PARAMS = 100;
 
 /**
- * A pg client class whose parameterised statements are named, so PostgreSQL parses and plans each
- * one once per connection instead of on every call (Kysely sends plain text). On the email intake
- * path that halved PostgreSQL's CPU per mail. At most `limit` distinct statements are named per
- * process (the rest run unnamed as before), which bounds the memory each server connection keeps
- * for them; statements without parameters (`begin`, `commit`, DDL) stay on the simple protocol.
- * If a migration run by another process changes a table a named statement reads, that statement
- * fails once and runs unnamed from then on. A limit of 0 turns it off, for a pooler that cannot keep named statements (PgBouncer before 1.21
- * in transaction mode).
+ * A pg client class whose parameterised statements are named, so PostgreSQL parses each one once
+ * per connection instead of on every call (Kysely sends plain text). openDatabase still has every
+ * run planned for its values (plan_cache_mode = force_custom_plan), as an unnamed statement is. At
+ * most `limit` distinct statements are named per process (the rest run unnamed as before), which
+ * bounds the memory each server connection keeps for them; statements without parameters (`begin`,
+ * `commit`, DDL) stay on the simple protocol. If a migration run by another process changes a table
+ * a named statement reads, that statement fails once and runs unnamed from then on. A limit of 0
+ * turns it off, for a pooler that cannot keep named statements (PgBouncer before 1.21 in
+ * transaction mode).
  */
 export function namedStatementClient(limit: number): typeof pg.Client {
   const names = new Map<string, string>();
