@@ -68,14 +68,14 @@ describe("settings from the environment", () => {
     expect(loadConfig({ DATABASE_URL: "postgres://hub@db.example:5432/tierdesk" }).database).toEqual({
       dialect: "postgres",
       url: "postgres://hub@db.example:5432/tierdesk",
-      statements: 500,
+      statements: 0,
     });
     expect(loadConfig({ DATABASE_URL: "postgresql://hub@db/tierdesk" }).database.dialect).toBe("postgres");
   });
 
-  it("DATABASE_STATEMENTS=0 turns named PostgreSQL statements off, for poolers that cannot keep them", () => {
-    const config = loadConfig({ DATABASE_URL: "postgres://hub@db/tierdesk", DATABASE_STATEMENTS: "0" });
-    expect(config.database).toMatchObject({ dialect: "postgres", statements: 0 });
+  it("DATABASE_STATEMENTS=500 names up to 500 PostgreSQL statements; they are off unless asked for", () => {
+    const config = loadConfig({ DATABASE_URL: "postgres://hub@db/tierdesk", DATABASE_STATEMENTS: "500" });
+    expect(config.database).toMatchObject({ dialect: "postgres", statements: 500 });
     expect(() => loadConfig({ DATABASE_STATEMENTS: "-1" })).toThrow(/DATABASE_STATEMENTS/);
   });
 

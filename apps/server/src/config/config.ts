@@ -15,7 +15,7 @@ const envSchema = z.object({
       message: "must start with postgres:// or sqlite:",
     })
     .optional(),
-  DATABASE_STATEMENTS: z.coerce.number().int().min(0).max(10_000).default(500),
+  DATABASE_STATEMENTS: z.coerce.number().int().min(0).max(10_000).default(0),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   LOG_LEVEL: z.enum(logLevels).default("info"),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),

@@ -33,10 +33,10 @@ export function openDatabase(
       connectionString: config.url,
       max: options.poolSize ?? 10,
       types: pgTypes,
-      ...(config.statements !== 0 ? { Client: namedStatementClient(config.statements ?? 500) } : {}),
+      ...(config.statements ? { Client: namedStatementClient(config.statements) } : {}),
       ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
     });
-    if (config.statements !== 0) {
+    if (config.statements) {
       // Named statements must still be planned for their values each time (as unnamed ones are): a
       // generic plan, which PostgreSQL may switch to after five runs, does not know that one site
       // holds a fifth of the tickets or how rare a searched word is, and chose slower plans for the

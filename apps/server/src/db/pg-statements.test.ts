@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialect, testDatabase } from "../../test/harness.js";
+import { openDatabase } from "./database.js";
 import { namedStatementClient } from "./pg-statements.js";
 
 const url = process.env.TEST_DATABASE_URL;
@@ -97,12 +98,36 @@ describe.skipIf(dialect !== "postgres" || !url)("named PostgreSQL statements", (
   });
 
   it("the server's connections plan every run of a named statement for its own values", async () => {
-    const { database, cleanup } = await testDatabase();
+    const { config, cleanup } = await testDatabase();
+    const named = openDatabase({
+      ...(config.database as { dialect: "postgres"; url: string }),
+      statements: 500,
+    });
     try {
-      const { rows } = await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(database.db);
+      const { rows } = await sql<{ plan_cache_mode: string }>`show plan_cache_mode`.execute(named.db);
       expect(rows[0]?.plan_cache_mode).toBe("force_custom_plan");
     } finally {
+      await named.close();
       await cleanup();
+    }
+  });
+
+  it("leaves a bulk load's statement with long arrays unnamed", async () => {
+    const own = new pg.Pool({ connectionString: url, max: 1, Client: namedStatementClient(10) });
+    const client = await own.connect();
+    try {
+      const ids = Array.from({ length: 1000 }, (_, i) => i + 1);
+      const bulk = await client.query("select count(*)::int as n from unnest($1::int4[]) as u(id)", [ids]);
+      expect(await prepared(client)).toEqual([]);
+      const small = await client.query("select count(*)::int as n from unnest($1::int4[]) as u(id)", [
+        [1, 2],
+      ]);
+      expect([bulk.rows[0].n, small.rows[0].n]).toEqual([1000, 2]);
+      const named = (await prepared(client)).map((p) => p.statement);
+      expect(named).toEqual(["select count(*)::int as n from unnest($1::int4[]) as u(id)"]);
+    } finally {
+      client.release();
+      await own.end();
     }
   });
 });

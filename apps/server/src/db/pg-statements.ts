@@ -4,8 +4,21 @@ import pg from "pg";
 /** Statements longer than this, or with more parameters, are too varied to be worth keeping. */
 const MAX_TEXT = 8_000;
 const MAX_PARAMS = 100;
+/**
+ * A statement carrying a long array or a large value (a bulk load's `unnest($1::int4[])`, given as an
+ * array or as its text) runs unnamed: it gains nothing
+ * from being parsed once, and a named one planned for its values (force_custom_plan) copies the arrays
+ * into every plan, which made the bench seed twice as slow.
+ */
+const MAX_ARRAY = 64;
+const MAX_VALUE = 16_384;
+const isBulk = (v: unknown) =>
+  (Array.isArray(v) && v.length > MAX_ARRAY) ||
+  ((typeof v === "string" || Buffer.isBuffer(v)) && v.length > MAX_VALUE);
 
 /**
+ * Off by default (DATABASE_STATEMENTS=0): with custom plans forced it made the bench's bulk seed twice
+ * as slow, for reasons not yet found, and its CPU saving did not raise the mail rate on two cores.
  * A pg client class whose parameterised statements are named, so PostgreSQL parses each one once
  * per connection instead of on every call (Kysely sends plain text). openDatabase still has every
  * run planned for its values (plan_cache_mode = force_custom_plan), as an unnamed statement is. At
@@ -33,7 +46,8 @@ export function namedStatementClient(limit: number): typeof pg.Client {
         Array.isArray(values) &&
         values.length > 0 &&
         values.length <= MAX_PARAMS &&
-        config.length <= MAX_TEXT
+        config.length <= MAX_TEXT &&
+        !values.some(isBulk)
       ) {
         const name = nameOf(config);
         if (name && !callback) {
