@@ -184,6 +184,7 @@ bench
       const result = await seedBench(database, {
         tickets: o.tickets,
         seed: o.seed,
+        onStage: (what) => process.stderr.write(`${what}\n`),
         onProgress: (p) => {
           const pct = Math.floor((100 * p.done) / p.total);
           if (!tty && pct < shown + 10 && p.done < p.total) return;

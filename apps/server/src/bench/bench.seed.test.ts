@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, testDatabase } from "../../test/harness.js";
 import { buildApp } from "../app/app.js";
@@ -9,18 +10,38 @@ import { BENCH_AGENT, BENCH_SITES, type SeedResult, seedBench } from "./bench.se
 const NOW = Date.parse("2026-03-02T00:00:00Z");
 const OPTIONS = { tickets: 200, seed: 7, users: 300, now: NOW, batch: 64 };
 
+/** Every index of the database with its definition, as the database itself states it. */
+async function indexes(h: DatabaseHandle): Promise<string[]> {
+  const rows =
+    h.dialect === "postgres"
+      ? (
+          await sql<{ d: string }>`select pg_get_indexdef(indexrelid) as d from pg_index x
+            join pg_class t on t.oid = x.indrelid where t.relnamespace = current_schema()::regnamespace`.execute(
+            h.db,
+          )
+        ).rows
+      : (
+          await sql<{ d: string }>`select name || ': ' || coalesce(sql, '') as d from sqlite_master
+            where type = 'index'`.execute(h.db)
+        ).rows;
+  return rows.map((r) => r.d).sort();
+}
+
 describe("the scale-data generator (small run)", () => {
   let database: DatabaseHandle;
   let cleanup: () => Promise<void>;
   let result: SeedResult;
   let ctx: AppContext;
   let app: App;
+  let before: string[];
+  const stages: string[] = [];
 
   beforeAll(async () => {
     const t = await testDatabase();
     database = t.database;
     cleanup = t.cleanup;
-    result = await seedBench(database, OPTIONS);
+    before = await indexes(database);
+    result = await seedBench(database, { ...OPTIONS, onStage: (s) => stages.push(s) });
     ctx = createContext(t.config, database);
     app = await buildApp(ctx, { logger: false });
     await app.ready();
@@ -91,6 +112,12 @@ describe("the scale-data generator (small run)", () => {
       if (t.sla_state === "ok" || t.sla_state === "warning") expect(t.sla_due_at).not.toBeNull();
       if (["resolved", "closed"].includes(t.status)) expect(t.sla_state).toBeNull();
     }
+  });
+
+  it("loads without the secondary indexes and leaves every index the migrations made, as they made it", async () => {
+    expect(before.length).toBeGreaterThan(20);
+    expect(await indexes(database)).toEqual(before);
+    expect(stages[0]).toMatch(/^building [1-9][0-9]* indexes$/);
   });
 
   it("is readable through the API by the bench agent, ticket, thread and events", async () => {

@@ -24,6 +24,8 @@ export type SeedOptions = {
   /** Tickets per transaction. */
   batch?: number;
   onProgress?: (p: SeedProgress) => void;
+  /** Told when a step other than the ticket load begins (building the indexes, analysing). */
+  onStage?: (what: string) => void;
 };
 export type SeedProgress = { done: number; total: number; rows: number; elapsedMs: number };
 export type SeedResult = {
@@ -381,6 +383,52 @@ async function bulkInsert(exec: Db, dialect: "sqlite" | "postgres", table: Table
       ),
     );
   }
+}
+
+/** The tables the ticket load writes, whose secondary indexes are set aside during it. */
+const LOADED_TABLES = ["tickets", "ticket_messages", "ticket_events", "tier_segments", "ticket_sla_clocks"];
+
+type SetAside = { name: string; definition: string };
+
+/**
+ * Drops the loaded tables' secondary indexes (all but those behind a primary key or a constraint of the
+ * table; a unique index dropped here checks its rows once when it is built again) and returns their
+ * definitions. Building
+ * an index once over sorted data is far cheaper than keeping it up to date row by row: at a million
+ * tickets PostgreSQL's inserts slowed to a few hundred tickets a second as the random-order indexes
+ * outgrew the buffer cache. The definitions are the database's own (pg_get_indexdef, sqlite_master),
+ * so what is rebuilt is exactly what the migrations made.
+ */
+async function setIndexesAside(db: Db, dialect: "sqlite" | "postgres"): Promise<SetAside[]> {
+  const found =
+    dialect === "postgres"
+      ? (
+          await sql<SetAside>`select i.relname as name, pg_get_indexdef(x.indexrelid) as definition
+            from pg_index x
+            join pg_class i on i.oid = x.indexrelid
+            join pg_class t on t.oid = x.indrelid
+            where t.relnamespace = current_schema()::regnamespace
+              and t.relname in (${sql.join(LOADED_TABLES)})
+              and not exists (select 1 from pg_constraint c where c.conindid = x.indexrelid)
+            order by i.relname`.execute(db)
+        ).rows
+      : (
+          await sql<SetAside>`select name, sql as definition from sqlite_master
+            where type = 'index' and sql is not null and tbl_name in (${sql.join(LOADED_TABLES)})
+            order by name`.execute(db)
+        ).rows;
+  for (const ix of found) await sql`drop index ${sql.id(ix.name)}`.execute(db);
+  return found;
+}
+
+/** Builds the set-aside indexes again, on one connection with room to sort in memory. */
+async function restoreIndexes(db: Db, dialect: "sqlite" | "postgres", indexes: SetAside[]) {
+  if (!indexes.length) return;
+  await db.connection().execute(async (c) => {
+    if (dialect === "postgres") await sql`set maintenance_work_mem = '512MB'`.execute(c);
+    for (const ix of indexes) await sql.raw(ix.definition).execute(c);
+    if (dialect === "postgres") await sql`reset maintenance_work_mem`.execute(c);
+  });
 }
 
 async function maxId(db: Db, table: string): Promise<number> {
@@ -864,20 +912,31 @@ export async function seedBench(database: DatabaseHandle, options: SeedOptions):
       await bulkInsert(tx, dialect, T.clocks, b.clocks);
     });
 
-  while (done < N) {
-    const b = generate(Math.min(batchSize, N - done));
-    counts.messages += b.messages.length;
-    counts.events += b.events.length;
-    counts.segments += b.segments.length;
-    counts.clocks += b.clocks.length;
-    counts.rows +=
-      b.tickets.length + b.messages.length + b.events.length + b.segments.length + b.clocks.length;
-    // Generate the next batch while the database writes this one.
-    if (pending) await pending;
-    pending = write(b);
-    options.onProgress?.({ done, total: N, rows: counts.rows, elapsedMs: Date.now() - started });
+  const setAside = await setIndexesAside(db, dialect);
+  try {
+    await load();
+  } finally {
+    // Also after a failed load, so that the database is never left without its indexes.
+    options.onStage?.(`building ${setAside.length} indexes`);
+    await restoreIndexes(db, dialect, setAside);
   }
-  if (pending) await pending;
+
+  async function load() {
+    while (done < N) {
+      const b = generate(Math.min(batchSize, N - done));
+      counts.messages += b.messages.length;
+      counts.events += b.events.length;
+      counts.segments += b.segments.length;
+      counts.clocks += b.clocks.length;
+      counts.rows +=
+        b.tickets.length + b.messages.length + b.events.length + b.segments.length + b.clocks.length;
+      // Generate the next batch while the database writes this one.
+      if (pending) await pending;
+      pending = write(b);
+      options.onProgress?.({ done, total: N, rows: counts.rows, elapsedMs: Date.now() - started });
+    }
+    if (pending) await pending;
+  }
 
   for (const s of sites)
     await db
@@ -890,10 +949,9 @@ export async function seedBench(database: DatabaseHandle, options: SeedOptions):
       await sql`select setval(pg_get_serial_sequence(${t}, 'id'), (select coalesce(max(id), 1) from ${sql.table(t)}))`.execute(
         db,
       );
-    await sql`analyze`.execute(db);
-  } else {
-    await sql`analyze`.execute(db);
   }
+  options.onStage?.("analysing");
+  await sql`analyze`.execute(db);
   const busiest = [...sites].sort((a, b) => b.number - a.number)[0] as SiteState;
   return {
     sites: sites.length,
