@@ -3,6 +3,7 @@ import type { DatabaseHandle, Db } from "../db/database.js";
 import type { WeeklyInterval } from "../modules/sla/business-time.js";
 import { addBusinessMinutes, type BusinessCalendar, compileCalendar } from "../modules/sla/business-time.js";
 import { type ClockRow, finish, pause, start, summarize } from "../modules/sla/sla.clocks.js";
+import { createSiteCounter, setSiteCounter } from "../modules/tickets/tickets.numbers.js";
 import { bodyText, type Lang, pick, type Random, subjectText } from "./bench.text.js";
 
 /**
@@ -11,7 +12,7 @@ import { bodyText, type Lang, pick, type Random, subjectText } from "./bench.tex
  * with their thread, events, tier history and SLA clocks. Deterministic from the seed and the anchor
  * time. It writes with bulk statements (multi-row VALUES on SQLite, unnest() of column arrays on
  * PostgreSQL) in transactions of a few thousand tickets, not through the per-ticket services, but it
- * writes what they would: keys SITE-N with site_counters, version 1, tags as JSON, clocks computed by
+ * writes what they would: keys SITE-N with the sites' counters (tickets.numbers.ts), version 1, tags as JSON, clocks computed by
  * the SLA module's own pure functions, and the tickets' sla_due_at / sla_state summary.
  */
 
@@ -505,7 +506,7 @@ export async function seedBench(database: DatabaseHandle, options: SeedOptions):
         })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await tx.insertInto("site_counters").values({ site_id: site.id, last_number: 0 }).execute();
+      await createSiteCounter(tx, site.id);
       const week = weekly(def.week);
       const cal = await tx
         .insertInto("calendars")
@@ -938,12 +939,7 @@ export async function seedBench(database: DatabaseHandle, options: SeedOptions):
     if (pending) await pending;
   }
 
-  for (const s of sites)
-    await db
-      .updateTable("site_counters")
-      .set({ last_number: s.number })
-      .where("site_id", "=", s.id)
-      .execute();
+  for (const s of sites) await setSiteCounter(db, s.id, s.number);
   if (dialect === "postgres") {
     for (const t of ["users", "contacts", "tickets", "ticket_messages", "ticket_events", "tier_segments"])
       await sql`select setval(pg_get_serial_sequence(${t}, 'id'), (select coalesce(max(id), 1) from ${sql.table(t)}))`.execute(

@@ -16,6 +16,7 @@ import { staffWorkspace } from "./migrations/0012_staff_workspace.js";
 import { kbLearning } from "./migrations/0013_kb_learning.js";
 import { kbVariantSections } from "./migrations/0014_kb_variant_sections.js";
 import { tierReportIndexes } from "./migrations/0015_tier_report_indexes.js";
+import { ticketNumberSequences } from "./migrations/0016_ticket_number_sequences.js";
 import type { DialectMigration } from "./migrations/helpers.js";
 
 // Forward-only and in order; the name is what the database remembers, so never rename one.
@@ -35,6 +36,7 @@ const migrations: Array<[string, DialectMigration]> = [
   ["0013_kb_learning", kbLearning],
   ["0014_kb_variant_sections", kbVariantSections],
   ["0015_tier_report_indexes", tierReportIndexes],
+  ["0016_ticket_number_sequences", ticketNumberSequences],
 ];
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -1,6 +1,7 @@
 import type { Selectable } from "kysely";
 import type { Db } from "../../db/database.js";
 import type { SitesTable } from "../../db/schema.js";
+import { createSiteCounter } from "../tickets/tickets.numbers.js";
 
 export type SiteRow = Selectable<SitesTable>;
 
@@ -22,7 +23,7 @@ export function createSitesRepository(db: Db) {
     insert: (row: Omit<SiteRow, "id">) =>
       db.transaction().execute(async (tx) => {
         const created = await tx.insertInto("sites").values(row).returningAll().executeTakeFirstOrThrow();
-        await tx.insertInto("site_counters").values({ site_id: created.id, last_number: 0 }).execute();
+        await createSiteCounter(tx, created.id);
         return created;
       }),
     update: (id: number, patch: Partial<Omit<SiteRow, "id" | "code">>) =>

@@ -125,8 +125,8 @@ export function createTicketsCore(deps: Deps) {
   /**
    * Finishes opening a ticket inserted with a provisional number: takes the site's next number and key,
    * records `ticket.created` (then `events`), runs the caller's work that needs the key, and tells the
-   * observers, who see the final key. The site's counter stays locked until the commit, so every other
-   * write of the creation comes before this.
+   * observers, who see the final key. On SQLite the site's counter row is written here and so kept from
+   * other writers until the commit: every other write of the creation comes before this.
    */
   async function numberNew(
     tx: Db,

@@ -3,6 +3,7 @@ import { type Db, isPostgres } from "../../db/database.js";
 import { FOLD_FROM, FOLD_TO } from "../../db/migrations/0008_ticket_search.js";
 import type { Database, TicketsTable } from "../../db/schema.js";
 import { containsText, escapeLike } from "../../shared/text.js";
+import { numberSequence } from "./tickets.numbers.js";
 import type { TicketScope } from "./tickets.policy.js";
 
 export type TicketRow = Selectable<TicketsTable> & { requester_user_id: number | null };
@@ -405,9 +406,10 @@ export function createTicketsRepository(db: Db) {
 
     /**
      * Gives a ticket inserted with a provisional number the site's next number and its key, records
-     * `created` (its `after` gets the key), and returns the row as written. The site's counter row stays
-     * locked until the transaction ends, so callers do this last: creations at one site wait for each
-     * other only from here to their commit.
+     * `created` (its `after` gets the key), and returns the row as written. The number comes from the
+     * site's counter (tickets.numbers.ts): on PostgreSQL its sequence, which no transaction holds; on
+     * SQLite its counter row, whose write keeps other writers out until the commit, so callers do this
+     * last.
      */
     async takeNumber(
       tx: Db,
@@ -417,14 +419,12 @@ export function createTicketsRepository(db: Db) {
     ): Promise<Selectable<TicketsTable>> {
       const prefix = `${ticket.siteCode}-`;
       if (isPostgres(tx)) {
-        // One round trip for the counter, the ticket and its event: the counter is held for fewer of them.
+        // One round trip for the number, the ticket and its event.
         return tx
           .with("c", (w) =>
-            w
-              .updateTable("site_counters")
-              .set((eb) => ({ last_number: eb("last_number", "+", 1) }))
-              .where("site_id", "=", ticket.siteId)
-              .returning("last_number"),
+            w.selectNoFrom(
+              sql<number>`nextval(${numberSequence(ticket.siteId)}::regclass)::integer`.as("last_number"),
+            ),
           )
           .with("t", (w) =>
             w
