@@ -1,4 +1,3 @@
-import { randomInt } from "node:crypto";
 import type { Selectable } from "kysely";
 import type { Db } from "../../db/database.js";
 import { isUniqueViolation } from "../../db/database.js";
@@ -15,6 +14,7 @@ import type { SitesService } from "../sites/sites.service.js";
 import type { UsersService } from "../users/users.service.js";
 import type { VendorsService } from "../vendors/vendors.service.js";
 import { assigneeNotEligible, ticketNotFound } from "./tickets.errors.js";
+import { insertOpened, type Opening } from "./tickets.numbers.js";
 import { type TicketSubject, ticketPolicy } from "./tickets.policy.js";
 import {
   createTicketsRepository,
@@ -83,16 +83,6 @@ export const cursorFits = ([value, id]: [unknown, unknown], sort: TicketSort): b
   (Number.isSafeInteger(value) || (value === null && sort.column === "sla_due_at")) &&
   (sort.column !== "priority_rank" || Math.abs(value as number) <= INT_MAX);
 
-/**
- * The number and key a new ticket is inserted with until `numberNew` gives it its own: negative, so never
- * a real number, and random, so concurrent creations do not collide (a collision is a unique violation,
- * which the creation retries).
- */
-export const provisionalNumber = (siteId: number): { number: number; key: string } => {
-  const n = 1 + randomInt(INT_MAX - 1);
-  return { number: -n, key: `~${siteId}.${n}` };
-};
-
 /** Whether a row was read with its requester's contact fields and assignee's name (findByKey, findById). */
 const hasPeople = (r: TicketRow): r is TicketWithPeople => "requester_email" in r;
 
@@ -123,43 +113,22 @@ export function createTicketsCore(deps: Deps) {
   }
 
   /**
-   * Finishes opening a ticket inserted with a provisional number: takes the site's next number and key,
-   * records `ticket.created` (then `events`), runs the caller's work that needs the key, and tells the
-   * observers, who see the final key. On SQLite the site's counter row is written here and so kept from
-   * other writers until the commit: every other write of the creation comes before this.
+   * Opens a ticket: writes it with its number, key, first message, tier segment and `ticket.created`
+   * event (insertOpened), runs the caller's work that needs the ticket (its files, a channel's record
+   * carrying the key), then tells the observers, who see the ticket as opened (the SLA clocks start).
    */
-  async function numberNew(
+  async function openTicket(
     tx: Db,
-    inserted: Selectable<TicketsTable>,
-    opening: {
-      siteCode: string;
+    opening: Opening & {
       requesterUserId: number | null;
-      actorUserId: number | null;
-      events?: EventInput[];
-      inTx?: (t: TicketRow) => Promise<void>;
+      then?: (t: TicketRow, messageId: number) => Promise<void>;
     },
-    now: number,
-  ): Promise<TicketRow> {
-    const numbered = await repo.takeNumber(
-      tx,
-      { id: inserted.id, siteId: inserted.site_id, siteCode: opening.siteCode },
-      {
-        type: "ticket.created",
-        actorUserId: opening.actorUserId,
-        after: {
-          channel: inserted.channel,
-          priority: inserted.priority,
-          category: inserted.category,
-          tier: inserted.tier,
-        },
-      },
-      now,
-    );
-    const t: TicketRow = { ...numbered, requester_user_id: opening.requesterUserId };
-    await repo.addEvents(tx, t.id, opening.events ?? [], now);
-    await opening.inTx?.(t);
-    await notify(tx, t.key, null, { type: "created" }, now, t);
-    return t;
+  ): Promise<{ ticket: TicketRow; messageId: number }> {
+    const { row, messageId } = await insertOpened(tx, opening);
+    const t: TicketRow = { ...row, requester_user_id: opening.requesterUserId };
+    await opening.then?.(t, messageId);
+    await notify(tx, t.key, null, { type: "created" }, row.created_at, t);
+    return { ticket: t, messageId };
   }
 
   /** Requesters and assignees of rows read without them (lists); rows from findByKey carry their own. */
@@ -328,7 +297,7 @@ export function createTicketsCore(deps: Deps) {
     repo,
     observers,
     notify,
-    numberNew,
+    openTicket,
     views,
     visible,
     readable,

@@ -1,8 +1,9 @@
 import type { Db } from "../../db/database.js";
 import type { StoredFile } from "../attachments/attachments.store.js";
 import type { ContactInput } from "../contacts/contacts.service.js";
-import { provisionalNumber, RetryableConflict, type TicketsCore } from "./tickets.core.js";
+import { RetryableConflict, type TicketsCore } from "./tickets.core.js";
 import { ticketClosed, ticketNotFound } from "./tickets.errors.js";
+import { newTicketRow } from "./tickets.numbers.js";
 import type { EventInput, TicketRow } from "./tickets.repository.js";
 import type { Status } from "./tickets.schemas.js";
 import { statusTimes } from "./tickets.status.js";
@@ -32,7 +33,7 @@ export type IntakeHook = (
  * signed-in actor is involved; the requester's messages count as theirs (reopening, SLA) as in the web app.
  */
 export function createTicketIntake(core: TicketsCore) {
-  const { db, clock, sites, contacts, repo, notify, numberNew, retrying, checkReference } = core;
+  const { db, clock, sites, contacts, repo, notify, openTicket, retrying, checkReference } = core;
 
   async function recordFiles(tx: Db, ticketId: number, messageId: number, files: StoredFile[], now: number) {
     const events: EventInput[] = [];
@@ -69,62 +70,46 @@ export function createTicketIntake(core: TicketsCore) {
         db.transaction().execute(async (tx) => {
           const now = clock.now();
           const contact = await contacts.findOrCreate(tx, site.id, input.requester);
-          const inserted = await repo.insertTicket(tx, {
-            site_id: site.id,
-            ...provisionalNumber(site.id),
-            subject: input.subject,
-            status: "new",
-            priority: "normal",
-            priority_rank: rank,
-            category: "other",
-            tier: 1,
-            channel: input.channel,
-            contact_id: contact.id,
-            assignee_id: null,
-            vendor_team_id: null,
-            product: site.product,
-            module: null,
-            product_version: null,
-            tags: JSON.stringify([...new Set(input.tags ?? [])]),
-            created_by: null,
-            create_request_key: input.requestKey,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            first_response_at: null,
-            resolved_at: null,
-            closed_at: null,
-          });
-          const id = inserted.id;
-          const message = await repo.insertMessage(tx, {
-            ticket_id: id,
-            kind: "reply",
-            author_user_id: null,
-            author_contact_id: contact.id,
-            body: input.description,
-            channel: input.channel,
-            created_at: now,
-          });
-          await repo.moveTier(tx, id, 1, now, null, "opened", true);
-          const files = await recordFiles(tx, id, message.id, input.files ?? [], now);
           const hook = input.inTx;
-          const opened = await numberNew(
-            tx,
-            inserted,
-            {
-              siteCode: site.code,
-              requesterUserId: contact.user_id,
-              actorUserId: null,
-              events: files,
-              // The channel's own record may carry the key (an email acknowledgement), so it runs once numbered.
-              inTx:
-                hook &&
-                ((t) =>
-                  hook(tx, { ticketId: id, key: t.key, messageId: message.id, contactId: contact.id, now })),
+          const { ticket } = await openTicket(tx, {
+            siteCode: site.code,
+            ticket: newTicketRow({
+              site_id: site.id,
+              subject: input.subject,
+              priority: "normal",
+              priority_rank: rank,
+              category: "other",
+              channel: input.channel,
+              contact_id: contact.id,
+              assignee_id: null,
+              product: site.product,
+              module: null,
+              product_version: null,
+              tags: input.tags ?? [],
+              created_by: null,
+              create_request_key: input.requestKey,
+              now,
+            }),
+            message: {
+              kind: "reply",
+              author_user_id: null,
+              author_contact_id: contact.id,
+              body: input.description,
+              channel: input.channel,
             },
-            now,
-          );
-          return opened.key;
+            actorUserId: null,
+            requesterUserId: contact.user_id,
+            then: async (t, messageId) => {
+              await repo.addEvents(
+                tx,
+                t.id,
+                await recordFiles(tx, t.id, messageId, input.files ?? [], now),
+                now,
+              );
+              await hook?.(tx, { ticketId: t.id, key: t.key, messageId, contactId: contact.id, now });
+            },
+          });
+          return ticket.key;
         }),
       );
       return { ticket: (await repo.findByKey(key)) as TicketRow, replayed: false };

@@ -1,6 +1,7 @@
-import { sql } from "kysely";
+import { type Insertable, type Selectable, sql } from "kysely";
 import type { Db } from "../../db/database.js";
 import { isPostgres } from "../../db/database.js";
+import type { TicketsTable } from "../../db/schema.js";
 
 /**
  * Where a site's ticket numbers (the N of `ZMB-N`) come from.
@@ -51,4 +52,163 @@ export async function lastSiteNumber(db: Db, siteId: number): Promise<number> {
     from ${sql.id(numberSequence(siteId))}`.execute(db);
   const row = r.rows[0];
   return row?.called ? Number(row.last) : Math.max(0, Number(row?.last ?? 1) - 1);
+}
+
+/** What a new ticket is written with: the row (without its number and key) and its first message. */
+export type Opening = {
+  siteCode: string;
+  ticket: Omit<Insertable<TicketsTable>, "number" | "key">;
+  message: {
+    kind: string;
+    author_user_id: number | null;
+    author_contact_id: number | null;
+    body: string;
+    channel: string;
+  };
+  /** who opened it: the actor of `ticket.created` and of the first tier segment (null: the hub, by intake) */
+  actorUserId: number | null;
+};
+
+/** A new ticket's row: status new at Level 1, version 1, nothing answered or resolved yet. */
+export function newTicketRow(
+  f: Pick<
+    Insertable<TicketsTable>,
+    | "site_id"
+    | "subject"
+    | "priority"
+    | "priority_rank"
+    | "category"
+    | "channel"
+    | "contact_id"
+    | "assignee_id"
+    | "product"
+    | "module"
+    | "product_version"
+    | "created_by"
+    | "create_request_key"
+  > & { tags: readonly string[]; now: number },
+): Opening["ticket"] {
+  const { tags, now, ...fields } = f;
+  return {
+    ...fields,
+    status: "new",
+    tier: 1,
+    vendor_team_id: null,
+    tags: JSON.stringify([...new Set(tags)]),
+    version: 1,
+    created_at: now,
+    updated_at: now,
+    first_response_at: null,
+    resolved_at: null,
+    closed_at: null,
+  };
+}
+
+/**
+ * Writes a new ticket with the site's next number and its key, its first message, its first tier
+ * segment and its `ticket.created` event, and returns the row as written with the message's id. On
+ * PostgreSQL that is one statement, so the number is taken and everything else written in a single
+ * round trip. On SQLite (in-process, one writer at a time) the counter row comes first, then the rest.
+ */
+export async function insertOpened(
+  tx: Db,
+  o: Opening,
+): Promise<{ row: Selectable<TicketsTable>; messageId: number }> {
+  const at = o.ticket.created_at;
+  const tier = o.ticket.tier;
+  const prefix = `${o.siteCode}-`;
+  const created = {
+    channel: o.ticket.channel,
+    priority: o.ticket.priority,
+    category: o.ticket.category,
+    tier,
+  };
+  if (isPostgres(tx)) {
+    const row = await tx
+      .with("n", (w) =>
+        w.selectNoFrom(sql<number>`nextval(${numberSequence(o.ticket.site_id)}::regclass)::integer`.as("v")),
+      )
+      .with("t", (w) =>
+        w
+          .insertInto("tickets")
+          .values({
+            ...o.ticket,
+            number: sql<number>`(select v from n)`,
+            key: sql<string>`${prefix}::text || (select v from n)::text`,
+          })
+          .returningAll(),
+      )
+      .with("m", (w) =>
+        w
+          .insertInto("ticket_messages")
+          .values({ ...o.message, ticket_id: sql<number>`(select id from t)`, created_at: at })
+          .returning("id"),
+      )
+      .with("s", (w) =>
+        w.insertInto("tier_segments").values({
+          ticket_id: sql<number>`(select id from t)`,
+          tier,
+          entered_at: at,
+          left_at: null,
+          entered_by: o.actorUserId,
+          reason: "opened",
+        }),
+      )
+      .with("e", (w) =>
+        w.insertInto("ticket_events").values({
+          ticket_id: sql<number>`(select id from t)`,
+          type: "ticket.created",
+          actor_user_id: o.actorUserId,
+          before: null,
+          after: sql<string>`(jsonb_build_object('key', (select key from t)) || ${JSON.stringify(created)}::jsonb)::text`,
+          created_at: at,
+        }),
+      )
+      .selectFrom("t")
+      .selectAll("t")
+      .select(sql<number>`(select id from m)`.as("message_id"))
+      .executeTakeFirstOrThrow();
+    const { message_id: messageId, ...ticket } = row;
+    return { row: ticket as Selectable<TicketsTable>, messageId };
+  }
+  const { last_number: number } = await tx
+    .updateTable("site_counters")
+    .set((eb) => ({ last_number: eb("last_number", "+", 1) }))
+    .where("site_id", "=", o.ticket.site_id)
+    .returning("last_number")
+    .executeTakeFirstOrThrow();
+  const key = `${prefix}${number}`;
+  const row = await tx
+    .insertInto("tickets")
+    .values({ ...o.ticket, number, key })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const { id: messageId } = await tx
+    .insertInto("ticket_messages")
+    .values({ ...o.message, ticket_id: row.id, created_at: at })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await tx
+    .insertInto("tier_segments")
+    .values({
+      ticket_id: row.id,
+      tier,
+      entered_at: at,
+      left_at: null,
+      entered_by: o.actorUserId,
+      reason: "opened",
+    })
+    .execute();
+  await tx
+    .insertInto("ticket_events")
+    .values({
+      ticket_id: row.id,
+      type: "ticket.created",
+      actor_user_id: o.actorUserId,
+      before: null,
+      after: JSON.stringify({ key, ...created }),
+      created_at: at,
+    })
+    .execute();
+  return { row, messageId };
 }

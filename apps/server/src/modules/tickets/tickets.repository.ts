@@ -3,7 +3,6 @@ import { type Db, isPostgres } from "../../db/database.js";
 import { FOLD_FROM, FOLD_TO } from "../../db/migrations/0008_ticket_search.js";
 import type { Database, TicketsTable } from "../../db/schema.js";
 import { containsText, escapeLike } from "../../shared/text.js";
-import { numberSequence } from "./tickets.numbers.js";
 import type { TicketScope } from "./tickets.policy.js";
 
 export type TicketRow = Selectable<TicketsTable> & { requester_user_id: number | null };
@@ -404,92 +403,6 @@ export function createTicketsRepository(db: Db) {
         )?.id ?? 0,
       ),
 
-    /**
-     * Gives a ticket inserted with a provisional number the site's next number and its key, records
-     * `created` (its `after` gets the key), and returns the row as written. The number comes from the
-     * site's counter (tickets.numbers.ts): on PostgreSQL its sequence, which no transaction holds; on
-     * SQLite its counter row, whose write keeps other writers out until the commit, so callers do this
-     * last.
-     */
-    async takeNumber(
-      tx: Db,
-      ticket: { id: number; siteId: number; siteCode: string },
-      created: EventInput & { after: object },
-      at: number,
-    ): Promise<Selectable<TicketsTable>> {
-      const prefix = `${ticket.siteCode}-`;
-      if (isPostgres(tx)) {
-        // One round trip for the number, the ticket and its event.
-        return tx
-          .with("c", (w) =>
-            w.selectNoFrom(
-              sql<number>`nextval(${numberSequence(ticket.siteId)}::regclass)::integer`.as("last_number"),
-            ),
-          )
-          .with("t", (w) =>
-            w
-              .updateTable("tickets")
-              .from("c")
-              .set({
-                number: sql<number>`c.last_number`,
-                key: sql<string>`${prefix}::text || c.last_number::text`,
-              })
-              .where("tickets.id", "=", ticket.id)
-              .returningAll("tickets"),
-          )
-          .with("e", (w) =>
-            w
-              .insertInto("ticket_events")
-              .columns(["ticket_id", "type", "actor_user_id", "before", "after", "created_at"])
-              .expression(
-                w
-                  .selectFrom("t")
-                  .select((eb) => [
-                    "t.id",
-                    eb.val(created.type).as("type"),
-                    eb.val(created.actorUserId).as("actor_user_id"),
-                    eb.val(created.before ? JSON.stringify(created.before) : null).as("before"),
-                    sql<string>`(jsonb_build_object('key', t.key) || ${JSON.stringify(created.after)}::jsonb)::text`.as(
-                      "after",
-                    ),
-                    eb.val(at).as("created_at"),
-                  ]),
-              ),
-          )
-          .selectFrom("t")
-          .selectAll()
-          .executeTakeFirstOrThrow();
-      }
-      const { last_number: number } = await tx
-        .updateTable("site_counters")
-        .set((eb) => ({ last_number: eb("last_number", "+", 1) }))
-        .where("site_id", "=", ticket.siteId)
-        .returning("last_number")
-        .executeTakeFirstOrThrow();
-      const row = await tx
-        .updateTable("tickets")
-        .set({ number, key: `${prefix}${number}` })
-        .where("id", "=", ticket.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await tx
-        .insertInto("ticket_events")
-        .values({
-          ticket_id: ticket.id,
-          type: created.type,
-          actor_user_id: created.actorUserId,
-          before: created.before ? JSON.stringify(created.before) : null,
-          after: JSON.stringify({ key: row.key, ...created.after }),
-          created_at: at,
-        })
-        .execute();
-      return row;
-    },
-
-    /** Inserts a ticket and returns it as written (without the requester's user id, which is the contact's). */
-    insertTicket: (tx: Db, row: Insertable<TicketsTable>) =>
-      tx.insertInto("tickets").values(row).returningAll().executeTakeFirstOrThrow(),
-
     /** Applies a change if the ticket is still at the version the caller read; false if not. */
     async update(
       tx: Db,
@@ -667,15 +580,13 @@ export function createTicketsRepository(db: Db) {
       at: number,
       by: number | null,
       reason: string | null,
-      opening = false,
     ) {
-      if (!opening)
-        await tx
-          .updateTable("tier_segments")
-          .set({ left_at: at })
-          .where("ticket_id", "=", ticketId)
-          .where("left_at", "is", null)
-          .execute();
+      await tx
+        .updateTable("tier_segments")
+        .set({ left_at: at })
+        .where("ticket_id", "=", ticketId)
+        .where("left_at", "is", null)
+        .execute();
       await tx
         .insertInto("tier_segments")
         .values({ ticket_id: ticketId, tier, entered_at: at, left_at: null, entered_by: by, reason })

@@ -11,7 +11,6 @@ import {
   createTicketsCore,
   cursorFits,
   type Deps,
-  provisionalNumber,
   RetryableConflict,
   SORTS,
   subjectOf,
@@ -20,6 +19,7 @@ import {
 import { versionConflict } from "./tickets.errors.js";
 import { createTicketFeed } from "./tickets.feed.js";
 import { createTicketIntake } from "./tickets.intake.js";
+import { newTicketRow } from "./tickets.numbers.js";
 import { ticketCreatePolicy, ticketPolicy, ticketScope } from "./tickets.policy.js";
 import type { EventInput, TicketRow } from "./tickets.repository.js";
 import type {
@@ -47,7 +47,7 @@ export function createTicketsService(deps: Deps) {
     repo,
     observers,
     notify,
-    numberNew,
+    openTicket,
     views,
     visible,
     assertAssignable,
@@ -103,48 +103,36 @@ export function createTicketsService(deps: Deps) {
               site.id,
               input.requester ?? { email: actor.email, name: actor.name, userId: actor.userId },
             );
-            const inserted = await repo.insertTicket(tx, {
-              site_id: site.id,
-              ...provisionalNumber(site.id),
-              subject: input.subject,
-              status: "new",
-              priority: input.priority,
-              priority_rank: rank,
-              category: input.category,
-              tier: 1,
-              channel,
-              contact_id: contact.id,
-              assignee_id: input.assigneeId ?? null,
-              vendor_team_id: null,
-              product: input.product ?? site.product,
-              module: input.module ?? null,
-              product_version: input.productVersion ?? null,
-              tags: JSON.stringify([...new Set(input.tags)]),
-              created_by: actorUserId(actor),
-              create_request_key: requestKey ?? null,
-              version: 1,
-              created_at: now,
-              updated_at: now,
-              first_response_at: null,
-              resolved_at: null,
-              closed_at: null,
+            const { ticket } = await openTicket(tx, {
+              siteCode: site.code,
+              ticket: newTicketRow({
+                site_id: site.id,
+                subject: input.subject,
+                priority: input.priority,
+                priority_rank: rank,
+                category: input.category,
+                channel,
+                contact_id: contact.id,
+                assignee_id: input.assigneeId ?? null,
+                product: input.product ?? site.product,
+                module: input.module ?? null,
+                product_version: input.productVersion ?? null,
+                tags: input.tags,
+                created_by: actorUserId(actor),
+                create_request_key: requestKey ?? null,
+                now,
+              }),
+              message: {
+                kind: "reply",
+                author_user_id: forOthers ? null : actorUserId(actor),
+                author_contact_id: contact.id,
+                body: input.description,
+                channel,
+              },
+              actorUserId: actorUserId(actor),
+              requesterUserId: contact.user_id,
             });
-            await repo.insertMessage(tx, {
-              ticket_id: inserted.id,
-              kind: "reply",
-              author_user_id: forOthers ? null : actorUserId(actor),
-              author_contact_id: contact.id,
-              body: input.description,
-              channel,
-              created_at: now,
-            });
-            await repo.moveTier(tx, inserted.id, 1, now, actorUserId(actor), "opened", true);
-            return numberNew(
-              tx,
-              inserted,
-              { siteCode: site.code, requesterUserId: contact.user_id, actorUserId: actorUserId(actor) },
-              now,
-            );
+            return ticket;
           }),
         );
         return { ticket: await this.get(actor, opened.key), replayed: false };
