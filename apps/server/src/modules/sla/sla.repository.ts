@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Db } from "../../db/database.js";
+import { type Db, isPostgres } from "../../db/database.js";
 import type { ClockRow } from "./sla.clocks.js";
 
 /** SQL for SLA policies and clocks. */
@@ -23,9 +23,32 @@ export function createSlaRepository(db: Db) {
         .onConflict((oc) => oc.columns(["ticket_id", "kind"]).doUpdateSet(rest))
         .execute();
     },
-    /** Inserts the first clocks of a ticket just opened, in one statement. */
-    async insertClocks(exec: Db, clocks: ClockRow[]): Promise<void> {
-      if (clocks.length) await exec.insertInto("ticket_sla_clocks").values(clocks).execute();
+    /**
+     * Inserts the first clocks of a ticket just opened and writes their summary on the ticket
+     * (sla_due_at, sla_state): one statement on PostgreSQL, whose WITH takes an INSERT.
+     */
+    async insertClocks(
+      exec: Db,
+      ticketId: number,
+      clocks: ClockRow[],
+      summary: { sla_due_at: number | null; sla_state: string | null },
+    ): Promise<void> {
+      const setSummary = (e: Db) => e.updateTable("tickets").set(summary).where("id", "=", ticketId);
+      if (!clocks.length) {
+        await setSummary(exec).execute();
+        return;
+      }
+      if (isPostgres(exec)) {
+        await exec
+          .with("c", (w) => w.insertInto("ticket_sla_clocks").values(clocks))
+          .updateTable("tickets")
+          .set(summary)
+          .where("id", "=", ticketId)
+          .execute();
+        return;
+      }
+      await exec.insertInto("ticket_sla_clocks").values(clocks).execute();
+      await setSummary(exec).execute();
     },
     /** Writes many clocks with a few multi-row upserts. */
     async saveClocks(exec: Db, clocks: ClockRow[]): Promise<void> {

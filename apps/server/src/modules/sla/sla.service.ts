@@ -139,9 +139,11 @@ export function createSlaService(deps: Deps) {
     // A clock started while the ticket waits (e.g. created already pending) waits too.
     if (paused) for (const c of next.values()) if (c.state === "running") set(pause(c, cal, now));
 
-    if (created) await repo.insertClocks(tx, [...next.values()]);
-    else
-      for (const c of next.values()) if (c !== existing.get(c.kind as ClockKind)) await repo.saveClock(tx, c);
+    if (created) {
+      await repo.insertClocks(tx, t.id, [...next.values()], summarize([...next.values()]));
+      return;
+    }
+    for (const c of next.values()) if (c !== existing.get(c.kind as ClockKind)) await repo.saveClock(tx, c);
     await tickets.recordSystemChange(tx, t.id, summarize([...next.values()]), [], now);
   }
 

@@ -22,6 +22,15 @@ export type ContactIntake = {
   /** runs inside the intake's transaction, so a channel's own record (an email's Message-ID) commits with the ticket */
   inTx?: IntakeHook;
 };
+/**
+ * The ticket an intake opened, as far as the channel needs it: what the opening wrote and nothing the
+ * transaction's observers may have added since (its SLA summary), so no stale field is handed out.
+ */
+export type OpenedTicket = Pick<
+  TicketRow,
+  "id" | "key" | "number" | "site_id" | "contact_id" | "subject" | "status" | "category"
+>;
+
 /** What an intake wrote, for a channel's work in the same transaction. */
 export type IntakeHook = (
   tx: Db,
@@ -60,13 +69,13 @@ export function createTicketIntake(core: TicketsCore) {
 
   return {
     /** Opens a Level 1 ticket for a contact who wrote in by a channel; a repeated request key returns the first ticket. */
-    async openForContact(input: ContactIntake): Promise<{ ticket: TicketRow; replayed: boolean }> {
+    async openForContact(input: ContactIntake): Promise<{ ticket: OpenedTicket; replayed: boolean }> {
       const earlier = await repo.findByIntakeKey(input.requestKey);
       if (earlier) return { ticket: earlier, replayed: true };
       const site = await sites.byId(input.siteId);
       if (!site) throw new Error(`intake for unknown site ${input.siteId}`);
       const rank = (await checkReference("other", "normal")) as number;
-      const key = await retrying(() =>
+      const opened = await retrying(() =>
         db.transaction().execute(async (tx) => {
           const now = clock.now();
           const contact = await contacts.findOrCreate(tx, site.id, input.requester);
@@ -109,10 +118,10 @@ export function createTicketIntake(core: TicketsCore) {
               await hook?.(tx, { ticketId: t.id, key: t.key, messageId, contactId: contact.id, now });
             },
           });
-          return ticket.key;
+          return ticket;
         }),
       );
-      return { ticket: (await repo.findByKey(key)) as TicketRow, replayed: false };
+      return { ticket: opened, replayed: false };
     },
 
     /** Adds a message the requester sent by a channel to their ticket, with its files; reopens it as their reply would. */

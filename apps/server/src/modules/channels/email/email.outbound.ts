@@ -74,14 +74,16 @@ export function createEmailOutbound(deps: Deps) {
     return own?.enabled ? own : repo.firstMailboxOfSite(siteId, exec);
   }
 
+  /** Queues a mail for sending (its row and its send job, in the caller's transaction); `within` rate-limits it. */
   async function queue(
     tx: Db,
     row: Omit<
       EmailMessageRow,
       "id" | "direction" | "status" | "status_detail" | "sent_at" | "uid" | "uid_validity" | "raw_sha256"
     >,
-  ): Promise<EmailMessageRow> {
-    const created = await repo.insertMessage(tx, {
+    within?: { since: number; max: number },
+  ): Promise<EmailMessageRow | undefined> {
+    const out = {
       ...row,
       direction: "out",
       status: "queued",
@@ -90,8 +92,11 @@ export function createEmailOutbound(deps: Deps) {
       uid: null,
       uid_validity: null,
       raw_sha256: null,
-    });
-    await jobs.enqueue(tx, SEND_JOB, { id: created.id });
+    };
+    const created = within
+      ? await repo.insertMessageWithin(tx, out, within.since, within.max)
+      : await repo.insertMessage(tx, out);
+    if (created) await jobs.enqueue(tx, SEND_JOB, { id: created.id });
     return created;
   }
 
@@ -151,28 +156,31 @@ export function createEmailOutbound(deps: Deps) {
       },
     ): Promise<boolean> {
       if (!input.mailbox.auto_acknowledge) return false;
-      if ((await repo.sentToSince(input.to, "ack", input.now - HOUR, tx)) >= ACKS_PER_HOUR) return false;
       const parts = render(
         `We have received your request and opened ticket ${input.ticket.key}.\n\nTo add information, reply to this mail and keep [${input.ticket.key}] in the subject.`,
         `${input.ticket.key} · ${input.mailbox.display_name ?? input.mailbox.address}`,
       );
-      await queue(tx, {
-        kind: "ack",
-        mailbox_id: input.mailbox.id,
-        message_id: newMessageId(input.ticket.key, input.mailbox.address),
-        dedupe_key: `ack:${input.inbound.id}`,
-        ticket_id: input.ticket.id,
-        ticket_message_id: null,
-        contact_id: input.contactId,
-        from_address: input.mailbox.address,
-        to_address: input.to,
-        subject: ticketSubject(input.ticket.subject, input.ticket.key),
-        in_reply_to: input.inbound.messageId,
-        reference_ids: JSON.stringify([...input.inbound.references, input.inbound.messageId].slice(-20)),
-        payload: JSON.stringify(parts satisfies Payload),
-        created_at: input.now,
-      });
-      return true;
+      const queued = await queue(
+        tx,
+        {
+          kind: "ack",
+          mailbox_id: input.mailbox.id,
+          message_id: newMessageId(input.ticket.key, input.mailbox.address),
+          dedupe_key: `ack:${input.inbound.id}`,
+          ticket_id: input.ticket.id,
+          ticket_message_id: null,
+          contact_id: input.contactId,
+          from_address: input.mailbox.address,
+          to_address: input.to,
+          subject: ticketSubject(input.ticket.subject, input.ticket.key),
+          in_reply_to: input.inbound.messageId,
+          reference_ids: JSON.stringify([...input.inbound.references, input.inbound.messageId].slice(-20)),
+          payload: JSON.stringify(parts satisfies Payload),
+          created_at: input.now,
+        },
+        { since: input.now - HOUR, max: ACKS_PER_HOUR },
+      );
+      return queued !== undefined;
     },
 
     /** The notifications module's email sender: one notice to a user or a contact, once per dedupe key. */

@@ -208,16 +208,38 @@ export function createEmailRepository(db: Db) {
         .where("id", "=", id)
         .execute(),
 
-    /** How many mails of a kind went to an address since a time (rate limits). */
-    async sentToSince(address: string, kind: string, since: number, exec: Db = db): Promise<number> {
-      const row = await exec
-        .selectFrom("email_messages")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("to_address", "=", address)
-        .where("kind", "=", kind)
-        .where("created_at", ">=", since)
-        .executeTakeFirstOrThrow();
-      return Number(row.n);
+    /**
+     * Inserts a mail unless `max` of its kind already went to its address since `since` (a rate limit,
+     * e.g. acknowledgements to one requester an hour): the count and the insert are one statement.
+     * Undefined when the limit held it back.
+     */
+    insertMessageWithin: (
+      tx: Db,
+      row: Insertable<EmailMessagesTable>,
+      since: number,
+      max: number,
+    ): Promise<EmailMessageRow | undefined> => {
+      const cols = Object.keys(row) as Array<keyof typeof row & string>;
+      return tx
+        .insertInto("email_messages")
+        .columns(cols)
+        .expression(
+          tx
+            .selectNoFrom((eb) => cols.map((c) => eb.val(row[c]).as(c)))
+            .where(
+              (eb) =>
+                eb
+                  .selectFrom("email_messages")
+                  .select((x) => x.fn.countAll().as("n"))
+                  .where("to_address", "=", row.to_address ?? "")
+                  .where("kind", "=", row.kind)
+                  .where("created_at", ">=", since),
+              "<",
+              max,
+            ),
+        )
+        .returningAll()
+        .executeTakeFirst();
     },
 
     insertBounce: (
