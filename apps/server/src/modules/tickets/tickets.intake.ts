@@ -17,6 +17,12 @@ export type ContactIntake = {
   description: string;
   /** the same key for the same request, so a retried intake opens one ticket */
   requestKey: string;
+  /**
+   * The channel has just found no record of this request (its own record commits with the ticket, as an
+   * email's Message-ID does), so the look for an earlier ticket is skipped; a concurrent twin still
+   * fails on the unique request key, and the channel takes that as a duplicate.
+   */
+  checkedNew?: boolean;
   tags?: string[];
   files?: StoredFile[];
   /** runs inside the intake's transaction, so a channel's own record (an email's Message-ID) commits with the ticket */
@@ -70,7 +76,7 @@ export function createTicketIntake(core: TicketsCore) {
   return {
     /** Opens a Level 1 ticket for a contact who wrote in by a channel; a repeated request key returns the first ticket. */
     async openForContact(input: ContactIntake): Promise<{ ticket: OpenedTicket; replayed: boolean }> {
-      const earlier = await repo.findByIntakeKey(input.requestKey);
+      const earlier = input.checkedNew ? undefined : await repo.findByIntakeKey(input.requestKey);
       if (earlier) return { ticket: earlier, replayed: true };
       const site = await sites.byId(input.siteId);
       if (!site) throw new Error(`intake for unknown site ${input.siteId}`);

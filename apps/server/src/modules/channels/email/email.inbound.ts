@@ -345,6 +345,8 @@ export function createEmailInbound(deps: Deps) {
         subject: cleanText(mail.subject, 300) || "(no subject)",
         description: body,
         requestKey: `email:${createHash("sha256").update(`${mailbox.id}\n${mail.messageId}`).digest("hex").slice(0, 40)}`,
+        // take() has just checked that this mailbox never took this Message-ID.
+        checkedNew: true,
         tags: cls.kind === "bulk" ? ["email-bulk"] : [],
         files,
         inTx: hook(async (tx, done) => {
