@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ImapFlow } from "imapflow";
+import type { ImapFlow } from "imapflow";
 import type { Clock } from "../../../shared/clock.js";
 import type { Logger } from "../../../shared/logger.js";
 import type { SecretBox } from "../../../shared/secrets.js";
@@ -15,8 +15,12 @@ type Deps = {
   pollSeconds: number;
 };
 
-/** Opens an IMAP connection to a mailbox (imapflow: IDLE where the server has it, NOOP polling otherwise). */
-export function imapClient(mailbox: MailboxRow, secrets: SecretBox): ImapFlow {
+/**
+ * An IMAP client for a mailbox (imapflow: IDLE where the server has it, NOOP polling otherwise);
+ * imapflow is loaded on first use, so a hub without IMAP mailboxes never holds it in memory.
+ */
+export async function imapClient(mailbox: MailboxRow, secrets: SecretBox): Promise<ImapFlow> {
+  const { ImapFlow } = await import("imapflow");
   return new ImapFlow({
     host: mailbox.imap_host ?? "",
     port: mailbox.imap_port ?? (mailbox.imap_tls ? 993 : 143),
@@ -69,7 +73,7 @@ export async function readOnce(
   mailbox: MailboxRow,
   deps: Pick<Deps, "repo" | "inbound" | "secrets">,
 ): Promise<number> {
-  const client = imapClient(mailbox, deps.secrets);
+  const client = await imapClient(mailbox, deps.secrets);
   await client.connect();
   try {
     await client.mailboxOpen(mailbox.imap_folder);
@@ -112,7 +116,7 @@ export function createImapReaders(deps: Deps) {
       const mailbox = await repo.mailbox(initial.id);
       if (!mailbox?.enabled) return;
       if (!(await repo.claimReader(mailbox.id, readerId, clock.now(), clock.now() + leaseMs))) return;
-      client = imapClient(mailbox, deps.secrets);
+      client = await imapClient(mailbox, deps.secrets);
       let syncing: Promise<void> | undefined;
       let again = false;
       const sync = (): Promise<void> => {

@@ -12,7 +12,7 @@ import type { SitesService } from "../../sites/sites.service.js";
 import type { TicketObserver, TicketsService } from "../../tickets/tickets.service.js";
 import type { UsersService } from "../../users/users.service.js";
 import type { EmailMessageRow, EmailRepository, MailboxRow } from "./email.repository.js";
-import { smtpRoute } from "./email.smtp.js";
+import { canSend, smtpRoute } from "./email.smtp.js";
 import { newMessageId, ticketSubject } from "./email.threading.js";
 
 export const SEND_JOB = "email.send";
@@ -197,7 +197,7 @@ export function createEmailOutbound(deps: Deps) {
         if (await repo.hardBouncedSince(address, clock.now() - BOUNCE_MEMORY)) return false;
         const ticket = delivery.ticketId ? await tickets.rowById(delivery.ticketId) : undefined;
         const mailbox = ticket ? ((await mailboxOfTicket(ticket.id, ticket.site_id, db)) ?? null) : null;
-        if (!smtpRoute(mailbox, email, secrets)) return false;
+        if (!canSend(mailbox, email)) return false;
         const thread = ticket && ticket.channel === "email" ? await threadOf(ticket.id, db) : null;
         const fromAddress = mailbox?.address ?? (email.smtpFrom as string);
         const parts = render(
@@ -246,7 +246,7 @@ export function createEmailOutbound(deps: Deps) {
       if (row?.direction !== "out" || row.status !== "queued") return;
       const mailbox = row.mailbox_id ? ((await repo.mailbox(row.mailbox_id)) ?? null) : null;
       const site = mailbox ? await sites.byId(mailbox.site_id) : undefined;
-      const route = smtpRoute(mailbox, email, secrets, site?.name);
+      const route = await smtpRoute(mailbox, email, secrets, site?.name);
       if (!route) {
         await repo.markFailed(id, "no SMTP server is configured for this mailbox or the hub (SMTP_URL)");
         return;

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type AddressObject, simpleParser } from "mailparser";
+import type { AddressObject } from "mailparser";
 import sanitizeHtml from "sanitize-html";
 
 export type InboundAttachment = {
@@ -97,6 +97,8 @@ const addresses = (a: AddressObject | AddressObject[] | undefined): string[] =>
 
 /** Parses a raw RFC 5322 message in any charset; a message without a Message-ID gets one from its hash. */
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
+  // Loaded on the first mail, like the other mail libraries: a hub without email never pays their memory.
+  const { simpleParser } = await import("mailparser");
   const mail = await simpleParser(raw, { skipImageLinks: true, skipHtmlToText: true });
   const headers = new Map<string, string>();
   for (const h of mail.headerLines) {

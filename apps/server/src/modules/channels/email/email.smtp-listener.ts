@@ -1,5 +1,4 @@
 import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import type { Logger } from "../../../shared/logger.js";
 import type { EmailInbound } from "./email.inbound.js";
 import type { EmailRepository, MailboxRow } from "./email.repository.js";
@@ -24,6 +23,7 @@ export async function startSmtpListener(deps: {
   const { repo, inbound, log } = deps;
   // Base64 makes attachments a third larger; the whole message may carry a few of them.
   const sizeLimit = Math.ceil(deps.maxBytes * 1.4) + 1024 * 1024;
+  const { SMTPServer } = await import("smtp-server");
   const server = new SMTPServer({
     banner: "Tierdesk",
     authOptional: true,
