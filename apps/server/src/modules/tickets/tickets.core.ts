@@ -1,7 +1,5 @@
-import type { Selectable } from "kysely";
 import type { Db } from "../../db/database.js";
 import { isUniqueViolation } from "../../db/database.js";
-import type { TicketsTable } from "../../db/schema.js";
 import { type Actor, WORKING_ROLES } from "../../shared/actor.js";
 import type { Clock } from "../../shared/clock.js";
 import { toIso, toIsoOrNull } from "../../shared/clock.js";
@@ -18,7 +16,6 @@ import { insertOpened, type Opening } from "./tickets.numbers.js";
 import { type TicketSubject, ticketPolicy } from "./tickets.policy.js";
 import {
   createTicketsRepository,
-  type EventInput,
   type TicketRow,
   type TicketSort,
   type TicketWithPeople,
@@ -121,12 +118,12 @@ export function createTicketsCore(deps: Deps) {
     tx: Db,
     opening: Opening & {
       requesterUserId: number | null;
-      then?: (t: TicketRow, messageId: number) => Promise<void>;
+      withOpened?: (t: TicketRow, messageId: number) => Promise<void>;
     },
   ): Promise<{ ticket: TicketRow; messageId: number }> {
     const { row, messageId } = await insertOpened(tx, opening);
     const t: TicketRow = { ...row, requester_user_id: opening.requesterUserId };
-    await opening.then?.(t, messageId);
+    await opening.withOpened?.(t, messageId);
     await notify(tx, t.key, null, { type: "created" }, row.created_at, t);
     return { ticket: t, messageId };
   }

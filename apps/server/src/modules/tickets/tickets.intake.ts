@@ -114,7 +114,7 @@ export function createTicketIntake(core: TicketsCore) {
             },
             actorUserId: null,
             requesterUserId: contact.user_id,
-            then: async (t, messageId) => {
+            withOpened: async (t, messageId) => {
               await repo.addEvents(
                 tx,
                 t.id,

@@ -1,4 +1,4 @@
-import { type ExpressionBuilder, type Insertable, type Selectable, sql } from "kysely";
+import { type ExpressionBuilder, type Selectable, sql } from "kysely";
 import { type Db, isPostgres } from "../../db/database.js";
 import { FOLD_FROM, FOLD_TO } from "../../db/migrations/0008_ticket_search.js";
 import type { Database, TicketsTable } from "../../db/schema.js";
