@@ -85,7 +85,6 @@ export function createTicketIntake(core: TicketsCore) {
         db.transaction().execute(async (tx) => {
           const now = clock.now();
           const contact = await contacts.findOrCreate(tx, site.id, input.requester);
-          const hook = input.inTx;
           const { ticket } = await openTicket(tx, {
             siteCode: site.code,
             ticket: newTicketRow({
@@ -121,7 +120,7 @@ export function createTicketIntake(core: TicketsCore) {
                 await recordFiles(tx, t.id, messageId, input.files ?? [], now),
                 now,
               );
-              await hook?.(tx, { ticketId: t.id, key: t.key, messageId, contactId: contact.id, now });
+              await input.inTx?.(tx, { ticketId: t.id, key: t.key, messageId, contactId: contact.id, now });
             },
           });
           return ticket;

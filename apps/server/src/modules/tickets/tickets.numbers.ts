@@ -123,6 +123,10 @@ export async function insertOpened(
     category: o.ticket.category,
     tier,
   };
+  // The rows that hang off the ticket, but for its id (and the event's key-bearing `after`).
+  const message = { ...o.message, created_at: at };
+  const segment = { tier, entered_at: at, left_at: null, entered_by: o.actorUserId, reason: "opened" };
+  const event = { type: "ticket.created", actor_user_id: o.actorUserId, before: null, created_at: at };
   if (isPostgres(tx)) {
     const row = await tx
       .with("n", (w) =>
@@ -141,27 +145,17 @@ export async function insertOpened(
       .with("m", (w) =>
         w
           .insertInto("ticket_messages")
-          .values({ ...o.message, ticket_id: sql<number>`(select id from t)`, created_at: at })
+          .values({ ...message, ticket_id: sql<number>`(select id from t)` })
           .returning("id"),
       )
       .with("s", (w) =>
-        w.insertInto("tier_segments").values({
-          ticket_id: sql<number>`(select id from t)`,
-          tier,
-          entered_at: at,
-          left_at: null,
-          entered_by: o.actorUserId,
-          reason: "opened",
-        }),
+        w.insertInto("tier_segments").values({ ...segment, ticket_id: sql<number>`(select id from t)` }),
       )
       .with("e", (w) =>
         w.insertInto("ticket_events").values({
+          ...event,
           ticket_id: sql<number>`(select id from t)`,
-          type: "ticket.created",
-          actor_user_id: o.actorUserId,
-          before: null,
           after: sql<string>`(jsonb_build_object('key', (select key from t)) || ${JSON.stringify(created)}::jsonb)::text`,
-          created_at: at,
         }),
       )
       .selectFrom("t")
@@ -185,30 +179,16 @@ export async function insertOpened(
     .executeTakeFirstOrThrow();
   const { id: messageId } = await tx
     .insertInto("ticket_messages")
-    .values({ ...o.message, ticket_id: row.id, created_at: at })
+    .values({ ...message, ticket_id: row.id })
     .returning("id")
     .executeTakeFirstOrThrow();
   await tx
     .insertInto("tier_segments")
-    .values({
-      ticket_id: row.id,
-      tier,
-      entered_at: at,
-      left_at: null,
-      entered_by: o.actorUserId,
-      reason: "opened",
-    })
+    .values({ ...segment, ticket_id: row.id })
     .execute();
   await tx
     .insertInto("ticket_events")
-    .values({
-      ticket_id: row.id,
-      type: "ticket.created",
-      actor_user_id: o.actorUserId,
-      before: null,
-      after: JSON.stringify({ key, ...created }),
-      created_at: at,
-    })
+    .values({ ...event, ticket_id: row.id, after: JSON.stringify({ key, ...created }) })
     .execute();
   return { row, messageId };
 }
