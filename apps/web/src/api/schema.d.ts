@@ -5332,7 +5332,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A conversation with every turn (the asker, the site's staff, hub admins) */
+        /** A conversation with every turn (the asker and the site's staff) */
         get: {
             parameters: {
                 query?: never;
