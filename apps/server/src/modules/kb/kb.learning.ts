@@ -1,15 +1,13 @@
-import { type ExpressionBuilder, sql } from "kysely";
+import { sql } from "kysely";
 import { z } from "zod";
-import type { App } from "../../app/http.js";
-import { actorOf, secured } from "../../app/http.js";
 import type { Db } from "../../db/database.js";
-import type { Database } from "../../db/schema.js";
 import type { Actor } from "../../shared/actor.js";
 import type { Clock } from "../../shared/clock.js";
 import { toIso } from "../../shared/clock.js";
 import { conflict, forbidden, notFound } from "../../shared/errors.js";
 import { termsOf, words } from "./kb.index.js";
-import { canEditKb, kbReviewSites, kbStaffSites } from "./kb.policy.js";
+import { awaitingReviewAt, visibleTo } from "./kb.learning.scope.js";
+import { canEditKb, kbReviewSites } from "./kb.policy.js";
 import type { LearnedSource } from "./kb.search.js";
 
 /**
@@ -153,37 +151,6 @@ export function createKbLearning({ db, clock, touch }: { db: Db; clock: Clock; t
     awaitingReview,
     updatedAt: toIso(Number(r.updated_at)),
   });
-
-  /** Evidence of a word that is not rejected. */
-  const standing = (eb: ExpressionBuilder<Database, "kb_learned_evidence">) =>
-    eb.or([eb("kb_learned_evidence.review", "is", null), eb("kb_learned_evidence.review", "!=", "rejected")]);
-
-  /** The learned words an actor may know of: those in search, and those their sites' people or tickets gave. */
-  const visibleTo = (actor: Actor) => {
-    const staffOf = kbStaffSites(actor);
-    return (eb: ExpressionBuilder<Database, "kb_learned_terms">) =>
-      eb.or([
-        eb("kb_learned_terms.status", "=", "active"),
-        eb.exists(
-          eb
-            .selectFrom("kb_learned_evidence")
-            .select(sql.lit(1).as("one"))
-            .whereRef("kb_learned_evidence.article_id", "=", "kb_learned_terms.article_id")
-            .whereRef("kb_learned_evidence.term", "=", "kb_learned_terms.term")
-            .where(standing)
-            .where((e) =>
-              e.or([
-                // searches of people of several sites or none are no one site's
-                e.and([
-                  e("kb_learned_evidence.site_id", "is", null),
-                  e("kb_learned_evidence.source", "!=", "ticket"),
-                ]),
-                ...(staffOf.length ? [e("kb_learned_evidence.site_id", "in", staffOf)] : []),
-              ]),
-            ),
-        ),
-      ]);
-  };
 
   /** Per word of the given articles, how many tickets of the actor's sites wait for their review. */
   async function awaiting(actor: Actor, rows: TermRow[]): Promise<Map<string, number>> {
@@ -367,17 +334,7 @@ export function createKbLearning({ db, clock, touch }: { db: Db; clock: Clock; t
       if (q.awaitingReview === "true") {
         const sites = kbReviewSites(actor);
         if (sites.length === 0) return [];
-        query = query.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom("kb_learned_evidence")
-              .select(sql.lit(1).as("one"))
-              .whereRef("kb_learned_evidence.article_id", "=", "kb_learned_terms.article_id")
-              .whereRef("kb_learned_evidence.term", "=", "kb_learned_terms.term")
-              .where("kb_learned_evidence.review", "=", "pending")
-              .where("kb_learned_evidence.site_id", "in", sites),
-          ),
-        );
+        query = query.where(awaitingReviewAt(sites));
       }
       const rows = await query
         .orderBy("evidence", "desc")
@@ -412,70 +369,3 @@ export function createKbLearning({ db, clock, touch }: { db: Db; clock: Clock; t
   };
 }
 export type KbLearning = ReturnType<typeof createKbLearning>;
-
-const id = z.coerce
-  .number()
-  .int()
-  .positive()
-  .max(2 ** 31 - 1);
-export const learnedQuery = z.strictObject({
-  articleId: id.optional(),
-  status: z.enum(["active", "pending", "removed"]).optional(),
-  awaitingReview: z
-    .enum(["true"])
-    .optional()
-    .describe("true: only words that tickets of the reader's sites gave and that wait for their review"),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
-});
-
-const termParams = z.strictObject({ id, term: z.string().min(1).max(100) });
-
-/** GET /kb/learned-terms, POST .../learned-terms/{term}/accept|reject and DELETE .../learned-terms/{term}. */
-export function kbLearningRoutes(app: App, learning: KbLearning) {
-  const tags = ["knowledge base"];
-  app.get(
-    "/kb/learned-terms",
-    {
-      schema: {
-        tags,
-        summary:
-          "Words learned from use as articles' search terms, best-evidenced first (agents, coordinators, hub admins): those in search, and the others only to the staff of the sites whose people or tickets gave them",
-        security: secured,
-        querystring: learnedQuery,
-        response: { 200: z.object({ items: z.array(learnedTerm) }) },
-      },
-    },
-    async (req) => ({ items: await learning.list(actorOf(req, "tickets:read"), req.query) }),
-  );
-  app.delete(
-    "/kb/articles/:id/learned-terms/:term",
-    {
-      schema: {
-        tags,
-        summary: "Remove a learned word from an article for good (hub admins)",
-        security: secured,
-        params: termParams,
-        response: { 200: learnedTerm },
-      },
-    },
-    async (req) => learning.remove(actorOf(req, "tickets:write"), req.params.id, req.params.term),
-  );
-  for (const verdict of ["accept", "reject"] as const)
-    app.post(
-      `/kb/articles/:id/learned-terms/:term/${verdict}`,
-      {
-        schema: {
-          tags,
-          summary:
-            verdict === "accept"
-              ? "Let search use a word that tickets of your sites gave the article (their agents and coordinators)"
-              : "Keep out of search a word that tickets of your sites gave the article, also after accepting it (their agents and coordinators)",
-          security: secured,
-          params: termParams,
-          response: { 200: learnedTerm },
-        },
-      },
-      async (req) => learning[verdict](actorOf(req, "tickets:write"), req.params.id, req.params.term),
-    );
-}
