@@ -121,7 +121,7 @@ export function createContext(
     categories,
   });
   const kb = createKbService({ db, clock, sites, dataDir: config.dataDir });
-  const kbFeedback = createKbFeedback({ db, clock, kb });
+  const kbFeedback = createKbFeedback({ db, clock, kb, sites });
   const ticketToArticle = createTicketToArticle({ db, clock, kb, tickets });
   const chatbot = createChatbotService({ db, clock, kb, kbFeedback, tickets, sites });
   const webForm = createWebFormService({

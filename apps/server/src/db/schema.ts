@@ -497,6 +497,8 @@ export interface KbLearnedEvidenceTable {
   /** 1 when staff linked the article */
   staff: number;
   site_id: number | null;
+  /** words of a ticket: pending until an editor of its site says accepted or rejected; null for searches */
+  review: string | null;
   created_at: number;
 }
 

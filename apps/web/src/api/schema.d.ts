@@ -4777,12 +4777,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Words learned from use as articles' search terms, best-evidenced first (agents, coordinators, hub admins) */
+        /** Words learned from use as articles' search terms, best-evidenced first (agents, coordinators, hub admins): those in search, and the others only to the staff of the sites whose people or tickets gave them */
         get: {
             parameters: {
                 query?: {
                     articleId?: number;
                     status?: "active" | "pending" | "removed";
+                    /** @description true: only words that tickets of the reader's sites gave and that wait for their review */
+                    awaitingReview?: "true";
                     limit?: number;
                     offset?: number;
                 };
@@ -4802,10 +4804,12 @@ export interface paths {
                             items: {
                                 articleId: number;
                                 term: string;
-                                /** @description How many different people or tickets vouch for it */
+                                /** @description How many different people or accepted tickets vouch for it */
                                 evidence: number;
                                 /** @enum {string} */
                                 status: "active" | "pending" | "removed";
+                                /** @description How many tickets of the reader's sites gave this word and wait for the reader to accept or reject it */
+                                awaitingReview: number;
                                 updatedAt: string;
                             }[];
                         };
@@ -4853,16 +4857,116 @@ export interface paths {
                         "application/json": {
                             articleId: number;
                             term: string;
-                            /** @description How many different people or tickets vouch for it */
+                            /** @description How many different people or accepted tickets vouch for it */
                             evidence: number;
                             /** @enum {string} */
                             status: "active" | "pending" | "removed";
+                            /** @description How many tickets of the reader's sites gave this word and wait for the reader to accept or reject it */
+                            awaitingReview: number;
                             updatedAt: string;
                         };
                     };
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}/learned-terms/{term}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let search use a word that tickets of your sites gave the article (their agents and coordinators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    term: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            articleId: number;
+                            term: string;
+                            /** @description How many different people or accepted tickets vouch for it */
+                            evidence: number;
+                            /** @enum {string} */
+                            status: "active" | "pending" | "removed";
+                            /** @description How many tickets of the reader's sites gave this word and wait for the reader to accept or reject it */
+                            awaitingReview: number;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}/learned-terms/{term}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Keep out of search a word that tickets of your sites gave the article, also after accepting it (their agents and coordinators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    term: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            articleId: number;
+                            term: string;
+                            /** @description How many different people or accepted tickets vouch for it */
+                            evidence: number;
+                            /** @enum {string} */
+                            status: "active" | "pending" | "removed";
+                            /** @description How many tickets of the reader's sites gave this word and wait for the reader to accept or reject it */
+                            awaitingReview: number;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4941,7 +5045,10 @@ export interface paths {
         /** Say whether an article helped, with an optional comment */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description The site whose page the reader gave it on (default: their only site, if one) */
+                    site?: string;
+                };
                 header?: never;
                 path: {
                     id: number;
@@ -4994,7 +5101,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Feedback on articles and chatbot answers, newest first (agents, coordinators, hub admins) */
+        /** Feedback on articles and chatbot answers, newest first (agents, coordinators, hub admins): that of the sites where the reader is staff, and that of no one site */
         get: {
             parameters: {
                 query?: {
@@ -5225,7 +5332,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A conversation with every turn (the asker, the site's staff, hub admins) */
+        /** A conversation with every turn (the asker and the site's staff) */
         get: {
             parameters: {
                 query?: never;
