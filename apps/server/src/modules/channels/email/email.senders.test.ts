@@ -226,6 +226,10 @@ describe("mail from a sender the ticket does not know", () => {
       kind: "note",
       sender: { address: mallory.address, status: "unverified" },
     });
+    // The staff reply still answers the requester's mail, not the stranger's.
+    await answered(t.key);
+    const reply = (await mailsOf(t.id)).find((m) => m.kind === "reply");
+    expect(reply).toMatchObject({ to_address: t.address, in_reply_to: t.messageId });
   });
 
   it("a colleague the requester copied threads as a reply with their own address recorded; someone a stranger copied does not", async () => {
