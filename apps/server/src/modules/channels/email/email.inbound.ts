@@ -373,8 +373,8 @@ export function createEmailInbound(deps: Deps) {
           if (!(e instanceof AppError && e.code === "ticket.closed")) throw e;
         }
       }
-      // A closed ticket takes no mail: it opens a new ticket of the sender's own, naming the old one
-      // (whose sender the old ticket did not know is said, as the link is then only their claim).
+      // A closed ticket takes no mail: it opens a new ticket of the sender's own, naming the old one,
+      // marked when the old ticket did not know the sender (the link is then only their claim).
       const followUp = thread ? { of: thread.ticket.key, ...(who ? {} : { sender: "unverified" }) } : null;
       const { ticket, replayed } = await tickets.openForContact({
         siteId: site.id,

@@ -26,6 +26,7 @@ export function createSenderCheck(deps: {
 }) {
   const { repo, contacts, users, db } = deps;
   return {
+    /** Who the sender of a mail threading onto the ticket is to it: its requester, a participant, or nobody it knows. */
     async whoIs(ticket: TicketRow, address: string): Promise<"requester" | "participant" | null> {
       const from = address.trim().toLowerCase();
       const contact = (await contacts.byIds(db, [ticket.contact_id])).get(ticket.contact_id);
