@@ -45,6 +45,7 @@ export interface Database {
   email_mailboxes: EmailMailboxesTable;
   email_messages: EmailMessagesTable;
   email_bounces: EmailBouncesTable;
+  email_participants: EmailParticipantsTable;
   whatsapp_numbers: WhatsappNumbersTable;
   whatsapp_chats: WhatsappChatsTable;
   whatsapp_inbound: WhatsappInboundTable;
@@ -197,6 +198,11 @@ export interface TicketMessagesTable {
   body: string;
   channel: string;
   created_at: number;
+  /** who really sent a message that came in by mail: address, display name */
+  sender_address: string | null;
+  sender_name: string | null;
+  /** the sender check of a mail: known (the ticket's requester or someone they copied), unverified (held as a note for staff), accepted (by staff) */
+  sender_status: string | null;
 }
 
 export interface AttachmentsTable {
@@ -567,6 +573,8 @@ export interface EmailMessagesTable {
   ticket_message_id: number | null;
   contact_id: number | null;
   from_address: string | null;
+  /** inbound: the display name the sender gave with their address */
+  from_name: string | null;
   to_address: string | null;
   subject: string | null;
   in_reply_to: string | null;
@@ -581,6 +589,16 @@ export interface EmailMessagesTable {
   status_detail: string | null;
   created_at: number;
   sent_at: number | null;
+}
+
+/** Addresses a ticket's requester copied on their mail: their replies thread as the requester's own. */
+export interface EmailParticipantsTable {
+  ticket_id: number;
+  /** lower case */
+  address: string;
+  /** the requester's mail that copied them */
+  email_message_id: number | null;
+  created_at: number;
 }
 
 export interface EmailBouncesTable {

@@ -1273,6 +1273,16 @@ export interface paths {
                                 } | null;
                                 body: string;
                                 channel: string;
+                                /** @description who really sent a message that came in by mail (staff only; null otherwise) */
+                                sender: {
+                                    address: string;
+                                    name: string | null;
+                                    /**
+                                     * @description known: the requester or someone they copied; unverified: held as an internal note until staff accept it; accepted: by staff
+                                     * @enum {string}
+                                     */
+                                    status: "known" | "unverified" | "accepted";
+                                } | null;
                                 createdAt: string;
                                 attachments: {
                                     id: number;
@@ -1341,6 +1351,92 @@ export interface paths {
                             } | null;
                             body: string;
                             channel: string;
+                            /** @description who really sent a message that came in by mail (staff only; null otherwise) */
+                            sender: {
+                                address: string;
+                                name: string | null;
+                                /**
+                                 * @description known: the requester or someone they copied; unverified: held as an internal note until staff accept it; accepted: by staff
+                                 * @enum {string}
+                                 */
+                                status: "known" | "unverified" | "accepted";
+                            } | null;
+                            createdAt: string;
+                            attachments: {
+                                id: number;
+                                filename: string;
+                                contentType: string;
+                                size: number;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                messageId: number | null;
+                                createdAt: string;
+                                url: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{key}/messages/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept mail held from an unverified sender as the requester's public reply (staff working the ticket)
+         * @description Mail that threads onto a ticket by its key or a Message-ID from an address the ticket does not know is held as an internal note (`sender.status` unverified). Accepting makes it the requester's reply from now on: public with its files, reopening the ticket and starting the next-response clock as their reply would; the real sender stays recorded.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            kind: "reply" | "note";
+                            author: {
+                                /** @enum {string} */
+                                type: "user" | "contact";
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            body: string;
+                            channel: string;
+                            /** @description who really sent a message that came in by mail (staff only; null otherwise) */
+                            sender: {
+                                address: string;
+                                name: string | null;
+                                /**
+                                 * @description known: the requester or someone they copied; unverified: held as an internal note until staff accept it; accepted: by staff
+                                 * @enum {string}
+                                 */
+                                status: "known" | "unverified" | "accepted";
+                            } | null;
                             createdAt: string;
                             attachments: {
                                 id: number;
@@ -6602,8 +6698,11 @@ export interface paths {
                                 kind: string;
                                 messageId: string;
                                 from: string | null;
+                                /** @description the display name the sender gave (mail in) */
+                                fromName: string | null;
                                 to: string | null;
                                 subject: string | null;
+                                /** @description in: taken, held (from a sender the ticket does not know: an internal note for staff), ignored, bounce; out: queued, sent, failed */
                                 status: string;
                                 statusDetail: string | null;
                                 ticketMessageId: number | null;

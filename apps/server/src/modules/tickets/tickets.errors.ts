@@ -1,4 +1,4 @@
-import { AppError, conflict, invalid, notFound } from "../../shared/errors.js";
+import { AppError, conflict, forbidden, invalid, notFound } from "../../shared/errors.js";
 
 export const ticketNotFound = () => notFound("ticket.not_found", "No such ticket");
 export const versionConflict = (current: number) =>
@@ -26,3 +26,11 @@ export const assigneeNotEligible = () =>
     [{ field: "assigneeId", message: "not eligible" }],
   );
 export const attachmentNotFound = () => new AppError(404, "attachment.not_found", "No such attachment");
+export const messageNotFound = () => notFound("message.not_found", "No such message on this ticket");
+export const messageNotHeld = () =>
+  conflict("message.not_held", "This message is not held for staff: it is no unverified sender's mail");
+export const acceptForbidden = () =>
+  forbidden(
+    "message.accept_forbidden",
+    "Only staff working this ticket accept mail from an unverified sender as the requester's reply",
+  );

@@ -496,8 +496,38 @@ export function createTicketsRepository(db: Db) {
         body: string;
         channel: string;
         created_at: number;
+        sender_address?: string | null;
+        sender_name?: string | null;
+        sender_status?: string | null;
       },
     ) => tx.insertInto("ticket_messages").values(row).returning("id").executeTakeFirstOrThrow(),
+
+    /**
+     * Makes a held message (an unverified sender's, kept as a note) the requester's public reply;
+     * false when it is no longer held (accepted meanwhile).
+     */
+    async acceptHeld(tx: Db, messageId: number, contactId: number): Promise<boolean> {
+      const res = await tx
+        .updateTable("ticket_messages")
+        .set({ kind: "reply", author_contact_id: contactId, sender_status: "accepted" })
+        .where("id", "=", messageId)
+        .where("kind", "=", "note")
+        .where("sender_status", "=", "unverified")
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
+    },
+
+    /** Makes the files of one message public (a held message accepted); answers their ids. */
+    async publishMessageFiles(tx: Db, ticketId: number, messageId: number): Promise<number[]> {
+      const rows = await tx
+        .updateTable("attachments")
+        .set({ visibility: "public" })
+        .where("ticket_id", "=", ticketId)
+        .where("message_id", "=", messageId)
+        .returning("id")
+        .execute();
+      return rows.map((r) => r.id);
+    },
 
     /** A page of the thread with each staff author's name (read here, like withPeople, to save a round trip). */
     messages(ticketId: number, includeInternal: boolean, afterId: number, limit: number) {

@@ -7,7 +7,7 @@ import { RetryableConflict, subjectOf, type TicketsCore } from "./tickets.core.j
 import { ticketClosed } from "./tickets.errors.js";
 import { ticketPolicy } from "./tickets.policy.js";
 import type { EventInput, TicketRow } from "./tickets.repository.js";
-import type { MessageCreate, MessageView, Status } from "./tickets.schemas.js";
+import type { MessageCreate, MessageView, SenderStatus, Status } from "./tickets.schemas.js";
 import { assertTransition, statusTimes } from "./tickets.status.js";
 
 /** The thread of a ticket: public replies, internal notes and the audit trail. */
@@ -108,6 +108,15 @@ export function createTicketThread(core: TicketsCore) {
             : null,
         body: m.body,
         channel: m.channel,
+        // Who really sent mail is for staff, who judge unverified senders; the requester sees their thread.
+        sender:
+          internal && m.sender_address
+            ? {
+                address: m.sender_address,
+                name: m.sender_name,
+                status: (m.sender_status ?? "known") as SenderStatus,
+              }
+            : null,
         createdAt: toIso(m.created_at),
         attachments: files.filter((f) => f.message_id === m.id).map((f) => attachmentView(key, f)),
       }));

@@ -18,9 +18,14 @@ const ticketEmail = z.object({
   kind: z.string(),
   messageId: z.string(),
   from: z.string().nullable(),
+  fromName: z.string().nullable().describe("the display name the sender gave (mail in)"),
   to: z.string().nullable(),
   subject: z.string().nullable(),
-  status: z.string(),
+  status: z
+    .string()
+    .describe(
+      "in: taken, held (from a sender the ticket does not know: an internal note for staff), ignored, bounce; out: queued, sent, failed",
+    ),
   statusDetail: z.string().nullable(),
   ticketMessageId: z.number().nullable(),
   hasOriginal: z.boolean(),
