@@ -211,7 +211,9 @@ describe("storing attachments", () => {
     expect(download.headers["content-type"]).toMatch(/^text\/plain/);
     expect(download.headers["content-disposition"]).toMatch(/^attachment;/);
     expect(download.headers["x-content-type-options"]).toBe("nosniff");
-    expect(download.headers["content-security-policy"]).toBe("default-src 'none'; sandbox");
+    expect(download.headers["content-security-policy"]).toBe(
+      "default-src 'none'; sandbox; frame-ancestors 'none'",
+    );
   });
 });
 
