@@ -34,3 +34,15 @@ export const acceptForbidden = () =>
     "message.accept_forbidden",
     "Only staff working this ticket accept mail from an unverified sender as the requester's reply",
   );
+/** One answer for a missing id, another ticket's, a used one and one the actor may not link, so ids cannot be probed. */
+export const attachmentNotLinkable = () =>
+  invalid("message.attachment_invalid", "Some attachments cannot be linked to this message", [
+    { field: "attachmentIds", message: "unknown, already in a message, or not yours to link" },
+  ]);
+/** Staff may read internal files, so they are told why: a file's visibility is chosen when it is uploaded. */
+export const attachmentInternal = () =>
+  invalid(
+    "message.attachment_internal",
+    "A public reply carries only public files; upload the file with visibility=public to send it to the requester",
+    [{ field: "attachmentIds", message: "internal file" }],
+  );

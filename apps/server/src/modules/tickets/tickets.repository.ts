@@ -575,6 +575,18 @@ export function createTicketsRepository(db: Db) {
         .returningAll()
         .executeTakeFirstOrThrow(),
 
+    /** The files of this ticket among these ids that are in no message yet, with who uploaded them. */
+    looseAttachments: (tx: Db, ticketId: number, ids: number[]) =>
+      ids.length
+        ? tx
+            .selectFrom("attachments")
+            .select(["id", "visibility", "uploaded_by_user_id"])
+            .where("ticket_id", "=", ticketId)
+            .where("id", "in", ids)
+            .where("message_id", "is", null)
+            .execute()
+        : Promise.resolve([]),
+
     /** Links loose attachments of this ticket to a message; returns how many were linked. */
     async linkAttachments(tx: Db, ticketId: number, ids: number[], messageId: number, visibility: string) {
       if (!ids.length) return 0;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AppContext } from "../../app/context.js";
+import { FILE_CSP } from "../../app/headers.js";
 import { type App, actorOf, secured } from "../../app/http.js";
 import { badRequest } from "../../shared/errors.js";
 import {
@@ -241,8 +242,7 @@ export function ticketRoutes(app: App, { tickets }: AppContext) {
         .type(file.contentType)
         .header("content-length", file.size)
         .header("content-disposition", disposition)
-        .header("content-security-policy", "default-src 'none'; sandbox")
-        .header("cache-control", "private, max-age=3600")
+        .header("content-security-policy", FILE_CSP)
         .send(file.stream);
     },
   );

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AppContext } from "../../../app/context.js";
+import { FILE_CSP } from "../../../app/headers.js";
 import { type App, actorOf, secured } from "../../../app/http.js";
 import { notFound } from "../../../shared/errors.js";
 import { ticketParams } from "../../tickets/tickets.schemas.js";
@@ -132,7 +133,7 @@ export function emailRoutes(app: App, { email }: AppContext) {
       return reply
         .type("message/rfc822")
         .header("content-disposition", `attachment; filename="${req.params.key}-${req.params.id}.eml"`)
-        .header("content-security-policy", "default-src 'none'; sandbox")
+        .header("content-security-policy", FILE_CSP)
         .send(raw);
     },
   );

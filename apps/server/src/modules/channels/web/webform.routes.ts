@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AppContext } from "../../../app/context.js";
+import { FILE_CSP } from "../../../app/headers.js";
 import { type App, optionalAuth } from "../../../app/http.js";
 import { badRequest } from "../../../shared/errors.js";
 import { idempotencyKey } from "../../tickets/tickets.schemas.js";
@@ -113,8 +114,7 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
         .type(file.contentType)
         .header("content-length", file.size)
         .header("content-disposition", disposition)
-        .header("content-security-policy", "default-src 'none'; sandbox")
-        .header("cache-control", "private, max-age=3600")
+        .header("content-security-policy", FILE_CSP)
         .send(file.stream);
     },
   );
