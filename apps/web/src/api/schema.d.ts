@@ -5499,13 +5499,13 @@ export interface paths {
         put?: never;
         /**
          * Send a request from the web form, signed in or with a name and an email
-         * @description Answers 429 with Retry-After past the spam limits per address and per person. The receipt's link is also emailed to the requester.
+         * @description Answers 429 with Retry-After past the spam limits per address and per person. The receipt's link is also emailed to the requester. A token needs the tickets:write scope.
          */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Send the form again safely: the same key from the same person returns the first request */
+                    /** @description Send the form again safely: the same key from the same person with the same request answers the first request (without its link); with another request, 422 idempotency.key_reused */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -5556,10 +5556,10 @@ export interface paths {
                             subject: string;
                             /** @enum {string} */
                             status: "new" | "open" | "pending-requester" | "pending-vendor" | "deferred" | "resolved" | "closed";
-                            /** @description opens this request's page and lets its requester reply, without signing in */
-                            token: string;
-                            /** @description the page to follow the request (also sent by email) */
-                            link: string;
+                            /** @description opens this request's page and lets its requester reply, without signing in; only in the answer that opened the request, never in a replay (the link was sent by email) */
+                            token?: string;
+                            /** @description the page to follow the request (also sent by email); as `token` */
+                            link?: string;
                         };
                     };
                 };
@@ -5575,10 +5575,10 @@ export interface paths {
                             subject: string;
                             /** @enum {string} */
                             status: "new" | "open" | "pending-requester" | "pending-vendor" | "deferred" | "resolved" | "closed";
-                            /** @description opens this request's page and lets its requester reply, without signing in */
-                            token: string;
-                            /** @description the page to follow the request (also sent by email) */
-                            link: string;
+                            /** @description opens this request's page and lets its requester reply, without signing in; only in the answer that opened the request, never in a replay (the link was sent by email) */
+                            token?: string;
+                            /** @description the page to follow the request (also sent by email); as `token` */
+                            link?: string;
                         };
                     };
                 };

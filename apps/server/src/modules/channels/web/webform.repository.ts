@@ -13,6 +13,7 @@ export function createWebFormRepository() {
         language: string;
         ip: string | null;
         created_at: number;
+        fingerprint: string;
       },
     ): Promise<boolean> {
       const r = await tx
@@ -22,6 +23,15 @@ export function createWebFormRepository() {
         .returning("ticket_id")
         .executeTakeFirst();
       return !!r;
+    },
+
+    /** The fingerprint of what the submission that opened the ticket carried, if it came by the form. */
+    async fingerprint(ticketId: number, exec: Db): Promise<{ fingerprint: string | null } | undefined> {
+      return exec
+        .selectFrom("portal_requests")
+        .select("fingerprint")
+        .where("ticket_id", "=", ticketId)
+        .executeTakeFirst();
     },
   };
 }

@@ -1,7 +1,9 @@
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../../app/context.js";
 import { type App, optionalAuth } from "../../../app/http.js";
-import { badRequest } from "../../../shared/errors.js";
+import type { Actor } from "../../../shared/actor.js";
+import { badRequest, forbidden } from "../../../shared/errors.js";
 import { idempotencyKey } from "../../tickets/tickets.schemas.js";
 import {
   portalMessage,
@@ -19,8 +21,20 @@ import {
 const idempotencyHeaders = z.object({
   "idempotency-key": idempotencyKey
     .optional()
-    .describe("Send the form again safely: the same key from the same person returns the first request"),
+    .describe(
+      "Send the form again safely: the same key from the same person with the same request answers the first request (without its link); with another request, 422 idempotency.key_reused",
+    ),
 });
+
+/**
+ * Whoever sends a request or a file: nobody, a session, or a token that may write tickets. A token
+ * without that scope is refused rather than taken as nobody, so it cannot open tickets in its owner's name.
+ */
+function writer(req: FastifyRequest): Actor | null {
+  if (req.actor && !req.actor.scopes.has("tickets:write"))
+    throw forbidden("auth.scope_missing", "This token lacks the tickets:write scope");
+  return req.actor;
+}
 
 /** The requester portal's web form: suggestions, requests with or without an account, and the signed link. */
 export function webFormRoutes(app: App, { webForm }: AppContext) {
@@ -47,7 +61,7 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
         tags,
         summary: "Send a request from the web form, signed in or with a name and an email",
         description:
-          "Answers 429 with Retry-After past the spam limits per address and per person. The receipt's link is also emailed to the requester.",
+          "Answers 429 with Retry-After past the spam limits per address and per person. The receipt's link is also emailed to the requester. A token needs the tickets:write scope.",
         security: optionalAuth,
         headers: idempotencyHeaders,
         body: requestCreate,
@@ -55,7 +69,7 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
       },
     },
     async (req, reply) => {
-      const { receipt: r, replayed } = await webForm.submit(req.actor, req.body, {
+      const { receipt: r, replayed } = await webForm.submit(writer(req), req.body, {
         ip: req.ip,
         ...(req.headers["idempotency-key"] ? { idempotencyKey: req.headers["idempotency-key"] } : {}),
       });
@@ -131,6 +145,7 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
       },
     },
     async (req, reply) => {
+      writer(req);
       if (!req.isMultipart())
         throw badRequest("attachment.not_multipart", "Upload files as multipart/form-data");
       const files = (async function* () {

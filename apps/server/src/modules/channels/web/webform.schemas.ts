@@ -54,8 +54,13 @@ export const receipt = z.object({
   site: z.string(),
   subject: z.string(),
   status: z.enum(STATUSES),
-  token: z.string().describe("opens this request's page and lets its requester reply, without signing in"),
-  link: z.string().describe("the page to follow the request (also sent by email)"),
+  token: z
+    .string()
+    .optional()
+    .describe(
+      "opens this request's page and lets its requester reply, without signing in; only in the answer that opened the request, never in a replay (the link was sent by email)",
+    ),
+  link: z.string().optional().describe("the page to follow the request (also sent by email); as `token`"),
 });
 
 export const requestParams = z.strictObject({ key: ticketKey });

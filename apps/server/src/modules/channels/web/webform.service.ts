@@ -6,7 +6,7 @@ import { toIso } from "../../../shared/clock.js";
 import { AppError, badRequest, invalid, notFound } from "../../../shared/errors.js";
 import { createRateLimiter, type RateLimiter } from "../../../shared/rate-limit.js";
 import { randomToken, sha256 } from "../../../shared/tokens.js";
-import type { AttachmentStore, StagedFile } from "../../attachments/attachments.store.js";
+import type { AttachmentStore, StagedFile, StoredFile } from "../../attachments/attachments.store.js";
 import type { CategoriesService } from "../../categories/categories.service.js";
 import type { KbService } from "../../kb/kb.service.js";
 import type { NotificationsService } from "../../notifications/notifications.service.js";
@@ -45,6 +45,27 @@ export const LIMITS = {
 
 const requestNotFound = () =>
   notFound("portal.request_not_found", "No such request, or the link is not valid");
+const keyReused = () =>
+  invalid(
+    "idempotency.key_reused",
+    "This Idempotency-Key was already used for a different request; send a new request with a new key",
+  );
+
+/** What a submission asked for, as a hash: a replay under the same key must carry the same request. */
+const fingerprintOf = (input: RequestCreate, site: string, files: StoredFile[]) =>
+  sha256(
+    JSON.stringify([
+      site,
+      input.subject,
+      input.description,
+      input.category,
+      input.name ?? null,
+      input.email?.toLowerCase() ?? null,
+      input.phone ?? null,
+      input.lang ?? null,
+      files.map((f) => f.sha256),
+    ]),
+  );
 
 /** The hub taking in a request at one site (it files the category the requester chose). */
 const intake = (siteId: number): Actor => ({
@@ -107,17 +128,24 @@ export function createWebFormService(deps: Deps) {
     return t;
   }
 
+  /** The answer to a submission; a replay carries no link, which only the first answer and the mail hold. */
   const receipt = (
     t: { id: number; key: string; contactId: number; subject: string; status: string },
     site: string,
+    replayed: boolean,
   ) => ({
     key: t.key,
     site,
     subject: t.subject,
     status: t.status as PublicRequest["status"],
-    token: links.token(t.id, t.contactId),
-    link: links.url(t.key, t.id, t.contactId),
+    ...(replayed ? {} : { token: links.token(t.id, t.contactId), link: links.url(t.key, t.id, t.contactId) }),
   });
+
+  /** A replay must carry the request that opened the ticket; submissions from before fingerprints pass. */
+  async function assertSameRequest(ticketId: number, fingerprint: string) {
+    const earlier = await repo.fingerprint(ticketId, db);
+    if (earlier?.fingerprint && earlier.fingerprint !== fingerprint) throw keyReused();
+  }
 
   /** Records the submission and queues its receipt in one transaction, once per ticket. */
   async function recordSubmission(
@@ -129,6 +157,7 @@ export function createWebFormService(deps: Deps) {
       language: string;
       ip: string;
       now: number;
+      fingerprint: string;
     },
     withLanguage: boolean,
   ) {
@@ -139,6 +168,7 @@ export function createWebFormService(deps: Deps) {
       language: row.language,
       ip: row.ip,
       created_at: row.now,
+      fingerprint: row.fingerprint,
     });
     if (!first) return;
     if (withLanguage) await notifications.setRequesterLanguage(tx, row.contactId, row.language);
@@ -196,7 +226,10 @@ export function createWebFormService(deps: Deps) {
       };
     },
 
-    /** Takes a request from the form; the same Idempotency-Key from the same person returns the first. */
+    /**
+     * Takes a request from the form; the same Idempotency-Key from the same person with the same request
+     * answers the first (without its link), and with another request is refused.
+     */
     async submit(actor: Actor | null, input: RequestCreate, meta: { ip: string; idempotencyKey?: string }) {
       if (input.website) {
         submitByIp.hit(meta.ip);
@@ -223,6 +256,7 @@ export function createWebFormService(deps: Deps) {
         throw invalid("ticket.unknown_category", `There is no active category ${input.category}`, [
           { field: "category", message: "unknown or inactive category" },
         ]);
+      const fingerprint = fingerprintOf(input, site.code, files);
       const language =
         input.lang ??
         (actor ? (await users.findById(actor.userId))?.language : undefined) ??
@@ -252,10 +286,12 @@ export function createWebFormService(deps: Deps) {
                 language,
                 ip: meta.ip,
                 now: done.now,
+                fingerprint,
               },
               true,
             ),
         });
+        if (replayed) await assertSameRequest(ticket.id, fingerprint);
         // The intake files every request as "other"; the requester's choice is applied as the hub's change
         // (again on a replay, should a crash have come between).
         if (ticket.category !== input.category)
@@ -288,16 +324,23 @@ export function createWebFormService(deps: Deps) {
           meta.idempotencyKey,
         );
         const row = await tickets.visibleRow(actor, ticket.key);
+        if (replayed) await assertSameRequest(row.id, fingerprint);
         if (!replayed && files.length) await tickets.recordAttachments(actor, row, files, "public");
-        await db
-          .transaction()
-          .execute((tx) =>
-            recordSubmission(
-              tx,
-              { ticketId: row.id, contactId: row.contact_id, anonymous: false, language, ip: meta.ip, now },
-              input.lang !== undefined,
-            ),
-          );
+        await db.transaction().execute((tx) =>
+          recordSubmission(
+            tx,
+            {
+              ticketId: row.id,
+              contactId: row.contact_id,
+              anonymous: false,
+              language,
+              ip: meta.ip,
+              now,
+              fingerprint,
+            },
+            input.lang !== undefined,
+          ),
+        );
         result = {
           ticket: {
             id: row.id,
@@ -313,7 +356,7 @@ export function createWebFormService(deps: Deps) {
         submitByIp.hit(meta.ip);
         submitByContact.hit(contactKey);
       }
-      return { receipt: receipt(result.ticket, site.code), replayed: result.replayed };
+      return { receipt: receipt(result.ticket, site.code, result.replayed), replayed: result.replayed };
     },
 
     /** The request as its requester sees it: status, public replies and files. */
