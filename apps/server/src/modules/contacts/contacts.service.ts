@@ -106,6 +106,12 @@ export function createContactsService({ clock }: { clock: { now: () => number } 
         .returningAll()
         .executeTakeFirstOrThrow();
     },
+    /** The contacts, verified or not, that hold this email at any site (or at one). */
+    async byEmail(exec: Db, email: string, siteId?: number): Promise<ContactRow[]> {
+      let q = exec.selectFrom("contacts").selectAll().where("email", "=", email.trim().toLowerCase());
+      if (siteId !== undefined) q = q.where("site_id", "=", siteId);
+      return q.orderBy("id").execute();
+    },
     async byIds(exec: Db, ids: number[]): Promise<Map<number, ContactRow>> {
       const unique = [...new Set(ids)];
       if (!unique.length) return new Map();

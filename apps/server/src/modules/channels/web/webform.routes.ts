@@ -1,11 +1,12 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../../app/context.js";
-import { type App, optionalAuth } from "../../../app/http.js";
+import { type App, actorOf, optionalAuth, secured } from "../../../app/http.js";
 import type { Actor } from "../../../shared/actor.js";
 import { badRequest, forbidden } from "../../../shared/errors.js";
 import { idempotencyKey } from "../../tickets/tickets.schemas.js";
 import {
+  linkRequest,
   portalMessage,
   publicRequest,
   receipt,
@@ -130,6 +131,45 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
         .header("content-security-policy", "default-src 'none'; sandbox")
         .header("cache-control", "private, max-age=3600")
         .send(file.stream);
+    },
+  );
+
+  app.post(
+    "/portal/links",
+    {
+      schema: {
+        tags,
+        summary: "Mail a new link to each recent request sent from an address (rate-limited)",
+        description:
+          "Answers 202 alike whether or not the address is known; the links go only to the address. 429 with Retry-After past the limits per client address and per email address.",
+        security: optionalAuth,
+        body: linkRequest,
+        response: { 202: z.undefined().describe("nothing to tell") },
+      },
+    },
+    async (req, reply) => {
+      await webForm.requestLinks(req.body, req.ip);
+      return reply.status(202).send();
+    },
+  );
+
+  app.delete(
+    "/tickets/:key/requester-links",
+    {
+      schema: {
+        tags: ["tickets"],
+        summary:
+          "Revoke every private link of the ticket's requester issued so far (working staff of its site)",
+        description:
+          "The links answer 410 portal.link_revoked from now on; the requester can ask for a new one by mail on the portal.",
+        security: secured,
+        params: requestParams,
+        response: { 204: z.undefined() },
+      },
+    },
+    async (req, reply) => {
+      await webForm.revokeLinks(actorOf(req, "tickets:write"), req.params.key);
+      return reply.status(204).send();
     },
   );
 

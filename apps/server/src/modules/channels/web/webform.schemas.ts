@@ -64,6 +64,11 @@ export const receipt = z.object({
 });
 
 export const requestParams = z.strictObject({ key: ticketKey });
+
+export const linkRequest = z.strictObject({
+  email: z.email().max(254).describe("the address the request was sent from"),
+  site: siteCode.optional().describe("only requests at this site"),
+});
 export const tokenQuery = z.strictObject({ token: z.string().min(20).max(200) });
 
 const file = z.object({

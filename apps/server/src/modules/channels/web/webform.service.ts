@@ -4,16 +4,19 @@ import { type Actor, type SiteRole, systemActor, visitorActor } from "../../../s
 import type { Clock } from "../../../shared/clock.js";
 import { toIso } from "../../../shared/clock.js";
 import { AppError, badRequest, invalid, notFound } from "../../../shared/errors.js";
+import { authorize } from "../../../shared/policy.js";
 import { createRateLimiter, type RateLimiter } from "../../../shared/rate-limit.js";
 import { randomToken, sha256 } from "../../../shared/tokens.js";
 import type { AttachmentStore, StagedFile, StoredFile } from "../../attachments/attachments.store.js";
 import type { CategoriesService } from "../../categories/categories.service.js";
+import type { ContactsService } from "../../contacts/contacts.service.js";
 import type { KbService } from "../../kb/kb.service.js";
 import type { NotificationsService } from "../../notifications/notifications.service.js";
 import type { SitesService } from "../../sites/sites.service.js";
-import { ticketCreatePolicy } from "../../tickets/tickets.policy.js";
+import { ticketCreatePolicy, ticketPolicy } from "../../tickets/tickets.policy.js";
 import type { TicketRow } from "../../tickets/tickets.repository.js";
 import type { MessageView } from "../../tickets/tickets.schemas.js";
+import { ticketListQuery } from "../../tickets/tickets.schemas.js";
 import type { TicketsService } from "../../tickets/tickets.service.js";
 import type { UsersService } from "../../users/users.service.js";
 import { createWebFormRepository } from "./webform.repository.js";
@@ -22,6 +25,7 @@ import { createUploadTokens } from "./webform.uploads.js";
 
 type Deps = {
   db: Db;
+  contacts: ContactsService;
   clock: Clock;
   secret: string;
   sites: SitesService;
@@ -41,7 +45,11 @@ export const LIMITS = {
   requestsPerContactPerHour: 5,
   uploadsPerIpPerHour: 30,
   repliesPerRequestPerHour: 30,
+  linkMailsPerIpPerHour: 10,
+  linkMailsPerAddressPerHour: 3,
 };
+/** How many of an address's requests, most recently active first, a "new link" mail covers. */
+const LINK_MAIL_REQUESTS = 10;
 
 const requestNotFound = () =>
   notFound("portal.request_not_found", "No such request, or the link is not valid");
@@ -80,7 +88,7 @@ const intake = (siteId: number): Actor => ({
  * limits, and the signed link through which a requester without an account follows and answers.
  */
 export function createWebFormService(deps: Deps) {
-  const { db, clock, sites, users, kb, categories, tickets, attachments, notifications } = deps;
+  const { db, clock, sites, users, contacts, kb, categories, tickets, attachments, notifications } = deps;
   const repo = createWebFormRepository();
   const uploads = createUploadTokens(deps.secret);
   const links = notifications.links;
@@ -90,6 +98,8 @@ export function createWebFormService(deps: Deps) {
   const submitByContact = limiter(LIMITS.requestsPerContactPerHour, HOUR);
   const uploadByIp = limiter(LIMITS.uploadsPerIpPerHour, HOUR);
   const replyByRequest = limiter(LIMITS.repliesPerRequestPerHour, HOUR);
+  const linksByIp = limiter(LIMITS.linkMailsPerIpPerHour, HOUR);
+  const linksByAddress = limiter(LIMITS.linkMailsPerAddressPerHour, HOUR);
 
   function throttle(checks: Array<[RateLimiter, string]>) {
     const wait = Math.max(...checks.map(([l, key]) => l.blockedFor(key)));
@@ -121,25 +131,45 @@ export function createWebFormService(deps: Deps) {
     return (await sites.get(systemActor, code)).languages[0] ?? "en";
   }
 
-  /** A request by its key and the token of its link; anything else is "not found". */
+  /**
+   * A request by its key and the token of its link; an unknown token is "not found", and one of ours that
+   * expired or was revoked says so (410) to whoever holds it, with nothing of the request.
+   */
   async function byLink(key: string, token: string): Promise<TicketRow> {
     const t = await tickets.visibleRow(systemActor, key).catch(() => undefined);
-    if (!t || !links.verify(t.id, t.contact_id, token)) throw requestNotFound();
+    if (!t) throw requestNotFound();
+    const state = await links.check(t.id, t.contact_id, token);
+    if (state === "expired")
+      throw new AppError(
+        410,
+        "portal.link_expired",
+        "This link has expired; ask for a new one on the portal",
+      );
+    if (state === "revoked")
+      throw new AppError(
+        410,
+        "portal.link_revoked",
+        "This link was withdrawn by the support team; ask for a new one on the portal",
+      );
+    if (state !== "valid") throw requestNotFound();
     return t;
   }
 
   /** The answer to a submission; a replay carries no link, which only the first answer and the mail hold. */
-  const receipt = (
+  async function receipt(
     t: { id: number; key: string; contactId: number; subject: string; status: string },
     site: string,
     replayed: boolean,
-  ) => ({
-    key: t.key,
-    site,
-    subject: t.subject,
-    status: t.status as PublicRequest["status"],
-    ...(replayed ? {} : { token: links.token(t.id, t.contactId), link: links.url(t.key, t.id, t.contactId) }),
-  });
+  ) {
+    const token = replayed ? null : await links.token(t.id, t.contactId);
+    return {
+      key: t.key,
+      site,
+      subject: t.subject,
+      status: t.status as PublicRequest["status"],
+      ...(token ? { token, link: links.page(t.key, token) } : {}),
+    };
+  }
 
   /** A replay must carry the request that opened the ticket; submissions from before fingerprints pass. */
   async function assertSameRequest(ticketId: number, fingerprint: string) {
@@ -356,7 +386,7 @@ export function createWebFormService(deps: Deps) {
         submitByIp.hit(meta.ip);
         submitByContact.hit(contactKey);
       }
-      return { receipt: receipt(result.ticket, site.code, result.replayed), replayed: result.replayed };
+      return { receipt: await receipt(result.ticket, site.code, result.replayed), replayed: result.replayed };
     },
 
     /** The request as its requester sees it: status, public replies and files. */
@@ -404,6 +434,66 @@ export function createWebFormService(deps: Deps) {
     async attachment(key: string, token: string, id: number) {
       await byLink(key, token);
       return tickets.openAttachment(systemActor, key, id);
+    },
+
+    /** Staff end every private link of a ticket issued so far; the requester can ask for a new one by mail. */
+    async revokeLinks(actor: Actor, key: string): Promise<void> {
+      const t = await tickets.visibleRow(actor, key);
+      authorize(actor, ticketPolicy.update, {
+        siteId: t.site_id,
+        tier: t.tier,
+        vendorTeamId: t.vendor_team_id,
+        requesterUserId: t.requester_user_id,
+      });
+      await db.transaction().execute(async (tx) => {
+        await tickets.lockRows(tx, [t.id]);
+        const now = clock.now();
+        await links.revoke(tx, t.id, actor.userId, now);
+        await tickets.recordSystemChange(
+          tx,
+          t.id,
+          {},
+          [{ type: "requester_link.revoked", actorUserId: actor.userId }],
+          now,
+        );
+      });
+    },
+
+    /**
+     * Mails a fresh link to each recent request of whoever holds this address (at the site, if named).
+     * The answer is the same whether or not anything was sent, and the limits count every address alike,
+     * so it tells no one which addresses we know; only the mailbox learns the links.
+     */
+    async requestLinks(input: { email: string; site?: string | undefined }, ip: string): Promise<void> {
+      const address = input.email.trim().toLowerCase();
+      throttle([
+        [linksByIp, ip],
+        [linksByAddress, address],
+      ]);
+      linksByIp.hit(ip);
+      linksByAddress.hit(address);
+      const site = input.site ? (await sites.resolveCodes([input.site])).found[0] : undefined;
+      if (input.site && !site) return;
+      const found = await contacts.byEmail(db, address, site?.id);
+      const ids: number[] = [];
+      for (const c of found) {
+        const page = await tickets.list(
+          intake(c.site_id),
+          ticketListQuery.parse({ requester: c.id, sort: "-updated", limit: LINK_MAIL_REQUESTS }),
+        );
+        for (const v of page.items) ids.push((await tickets.visibleRow(intake(c.site_id), v.key)).id);
+      }
+      if (!ids.length) return;
+      // Each ask is its own notice (the job's retries still send it once).
+      const ask = randomToken(12);
+      await db.transaction().execute(async (tx) => {
+        for (const ticketId of ids.slice(0, LINK_MAIL_REQUESTS))
+          await notifications.queueRequester(tx, {
+            ticketId,
+            template: "link",
+            dedupeKey: `portal:${ticketId}:link:${ask}`,
+          });
+      });
     },
 
     /** Takes files ahead of the request or reply they belong to; each comes back as a signed token. */
