@@ -25,11 +25,14 @@ export function createWebFormRepository() {
       return !!r;
     },
 
-    /** The fingerprint of what the submission that opened the ticket carried, if it came by the form. */
-    async fingerprint(ticketId: number, exec: Db): Promise<{ fingerprint: string | null } | undefined> {
+    /** The form submission that opened the ticket, if it came by the form. */
+    async submission(
+      ticketId: number,
+      exec: Db,
+    ): Promise<{ contact_id: number; anonymous: number; fingerprint: string | null } | undefined> {
       return exec
         .selectFrom("portal_requests")
-        .select("fingerprint")
+        .select(["contact_id", "anonymous", "fingerprint"])
         .where("ticket_id", "=", ticketId)
         .executeTakeFirst();
     },

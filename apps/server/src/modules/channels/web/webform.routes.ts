@@ -6,6 +6,7 @@ import type { Actor } from "../../../shared/actor.js";
 import { badRequest, forbidden } from "../../../shared/errors.js";
 import { idempotencyKey } from "../../tickets/tickets.schemas.js";
 import {
+  confirmation,
   linkRequest,
   portalMessage,
   publicRequest,
@@ -132,6 +133,23 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
         .header("cache-control", "private, max-age=3600")
         .send(file.stream);
     },
+  );
+
+  app.post(
+    "/portal/requests/:key/confirm",
+    {
+      schema: {
+        tags,
+        summary: "Confirm, from the link mailed to it, the address an anonymous request was sent under",
+        description:
+          "The request then belongs to the site's contact for that address, and to the account with that address if there is one (it shows among that person's requests); the answer carries a fresh link. Until confirmed, staff see the requester as unverified.",
+        security: optionalAuth,
+        params: requestParams,
+        body: confirmation,
+        response: { 200: receipt },
+      },
+    },
+    async (req) => webForm.confirm(req.params.key, req.body.token),
   );
 
   app.post(

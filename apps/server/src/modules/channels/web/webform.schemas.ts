@@ -65,6 +65,10 @@ export const receipt = z.object({
 
 export const requestParams = z.strictObject({ key: ticketKey });
 
+export const confirmation = z.strictObject({
+  token: z.string().min(20).max(200).describe("the token of the confirmation link mailed to the address"),
+});
+
 export const linkRequest = z.strictObject({
   email: z.email().max(254).describe("the address the request was sent from"),
   site: siteCode.optional().describe("only requests at this site"),

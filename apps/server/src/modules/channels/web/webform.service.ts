@@ -53,6 +53,14 @@ const LINK_MAIL_REQUESTS = 10;
 
 const requestNotFound = () =>
   notFound("portal.request_not_found", "No such request, or the link is not valid");
+const linkExpired = () =>
+  new AppError(410, "portal.link_expired", "This link has expired; ask for a new one on the portal");
+const linkRevoked = () =>
+  new AppError(
+    410,
+    "portal.link_revoked",
+    "This link was withdrawn by the support team; ask for a new one on the portal",
+  );
 const keyReused = () =>
   invalid(
     "idempotency.key_reused",
@@ -139,18 +147,8 @@ export function createWebFormService(deps: Deps) {
     const t = await tickets.visibleRow(systemActor, key).catch(() => undefined);
     if (!t) throw requestNotFound();
     const state = await links.check(t.id, t.contact_id, token);
-    if (state === "expired")
-      throw new AppError(
-        410,
-        "portal.link_expired",
-        "This link has expired; ask for a new one on the portal",
-      );
-    if (state === "revoked")
-      throw new AppError(
-        410,
-        "portal.link_revoked",
-        "This link was withdrawn by the support team; ask for a new one on the portal",
-      );
+    if (state === "expired") throw linkExpired();
+    if (state === "revoked") throw linkRevoked();
     if (state !== "valid") throw requestNotFound();
     return t;
   }
@@ -159,9 +157,9 @@ export function createWebFormService(deps: Deps) {
   async function receipt(
     t: { id: number; key: string; contactId: number; subject: string; status: string },
     site: string,
-    replayed: boolean,
+    withoutLink: boolean,
   ) {
-    const token = replayed ? null : await links.token(t.id, t.contactId);
+    const token = withoutLink ? null : await links.token(t.id, t.contactId);
     return {
       key: t.key,
       site,
@@ -173,7 +171,7 @@ export function createWebFormService(deps: Deps) {
 
   /** A replay must carry the request that opened the ticket; submissions from before fingerprints pass. */
   async function assertSameRequest(ticketId: number, fingerprint: string) {
-    const earlier = await repo.fingerprint(ticketId, db);
+    const earlier = await repo.submission(ticketId, db);
     if (earlier?.fingerprint && earlier.fingerprint !== fingerprint) throw keyReused();
   }
 
@@ -305,6 +303,8 @@ export function createWebFormService(deps: Deps) {
           subject: input.subject,
           description: input.description,
           requestKey,
+          // Nobody has checked that the sender owns the address: see `confirm`.
+          unverified: true,
           files,
           inTx: (tx, done) =>
             recordSubmission(
@@ -434,6 +434,34 @@ export function createWebFormService(deps: Deps) {
     async attachment(key: string, token: string, id: number) {
       await byLink(key, token);
       return tickets.openAttachment(systemActor, key, id);
+    },
+
+    /**
+     * The owner of the address an anonymous request named confirms it, through the link mailed there:
+     * the request moves from the unverified contact to the site's contact for that address, joined to the
+     * account of that address if there is one, so it shows among that person's requests. Until then the
+     * claim reaches nothing of the account or of that contact's other requests. Confirming twice is
+     * harmless; the answer carries a fresh link for the request (the old one named the unverified contact).
+     */
+    async confirm(key: string, token: string) {
+      const t = await tickets.visibleRow(systemActor, key).catch(() => undefined);
+      const submission = t ? await repo.submission(t.id, db) : undefined;
+      if (!t || !submission?.anonymous) throw requestNotFound();
+      const state = links.checkConfirmation(t.id, submission.contact_id, token);
+      if (state === "expired") throw linkExpired();
+      if (state !== "valid") throw requestNotFound();
+      const from = (await contacts.byIds(db, [submission.contact_id])).get(submission.contact_id);
+      if (!from?.email) throw requestNotFound();
+      const user = await users.findByEmail(from.email);
+      const row = await tickets.confirmRequester(t.id, from, user && !user.disabled ? user.id : null);
+      const current = (await contacts.byIds(db, [row.contact_id])).get(row.contact_id);
+      const site = (await sites.codes([row.site_id])).get(row.site_id) ?? "";
+      return receipt(
+        { id: row.id, key: row.key, contactId: row.contact_id, subject: row.subject, status: row.status },
+        site,
+        // a link only for the address that confirmed, should the request have changed hands since
+        current?.email !== from.email,
+      );
     },
 
     /** Staff end every private link of a ticket issued so far; the requester can ask for a new one by mail. */
