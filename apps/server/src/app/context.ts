@@ -82,7 +82,13 @@ export function createContext(
     contacts,
     tickets,
     categories,
-    links: createRequesterLinks({ secret: config.sessionSecret, publicUrl: config.publicUrl }),
+    links: createRequesterLinks({
+      db,
+      clock,
+      secret: config.sessionSecret,
+      publicUrl: config.publicUrl,
+      lifetimeDays: config.requesterLinkDays,
+    }),
     retry: config.notificationRetry,
   });
   const escalation = createEscalationService({
@@ -126,6 +132,7 @@ export function createContext(
   const chatbot = createChatbotService({ db, clock, kb, kbFeedback, tickets, sites });
   const webForm = createWebFormService({
     db,
+    contacts,
     clock,
     secret: config.sessionSecret,
     sites,

@@ -53,6 +53,7 @@ export interface Database {
   whatsapp_outbound: WhatsappOutboundTable;
   portal_requests: PortalRequestsTable;
   requester_languages: RequesterLanguagesTable;
+  requester_links: RequesterLinksTable;
   phone_calls: PhoneCallsTable;
   notification_preferences: NotificationPreferencesTable;
   ticket_watchers: TicketWatchersTable;
@@ -149,6 +150,8 @@ export interface ContactsTable {
   phone: string | null;
   whatsapp_id: string | null;
   user_id: number | null;
+  /** 1 for a contact from an anonymous web form whose address has not been confirmed from its mailbox */
+  unverified: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -717,6 +720,16 @@ export interface PortalRequestsTable {
   language: string;
   ip: string | null;
   created_at: number;
+  /** a hash of what the form carried, so a replay with another body is refused (null before 0017) */
+  fingerprint: string | null;
+}
+
+/** The generation of a ticket's requester links: raised when staff revoke them. */
+export interface RequesterLinksTable {
+  ticket_id: number;
+  generation: number;
+  revoked_at: number;
+  revoked_by: number | null;
 }
 
 /** The language a requester last wrote to us in. */

@@ -883,6 +883,8 @@ export interface paths {
                                     email: string | null;
                                     phone: string | null;
                                     whatsappId: string | null;
+                                    /** @description true when the request came from the web form without signing in and its address has not been confirmed from the mailbox: who it claims to be is unproven */
+                                    unverified: boolean;
                                 };
                                 assignee: {
                                     id: number;
@@ -979,6 +981,8 @@ export interface paths {
                                 email: string | null;
                                 phone: string | null;
                                 whatsappId: string | null;
+                                /** @description true when the request came from the web form without signing in and its address has not been confirmed from the mailbox: who it claims to be is unproven */
+                                unverified: boolean;
                             };
                             assignee: {
                                 id: number;
@@ -1031,6 +1035,8 @@ export interface paths {
                                 email: string | null;
                                 phone: string | null;
                                 whatsappId: string | null;
+                                /** @description true when the request came from the web form without signing in and its address has not been confirmed from the mailbox: who it claims to be is unproven */
+                                unverified: boolean;
                             };
                             assignee: {
                                 id: number;
@@ -1110,6 +1116,8 @@ export interface paths {
                                 email: string | null;
                                 phone: string | null;
                                 whatsappId: string | null;
+                                /** @description true when the request came from the web form without signing in and its address has not been confirmed from the mailbox: who it claims to be is unproven */
+                                unverified: boolean;
                             };
                             assignee: {
                                 id: number;
@@ -1198,6 +1206,8 @@ export interface paths {
                                 email: string | null;
                                 phone: string | null;
                                 whatsappId: string | null;
+                                /** @description true when the request came from the web form without signing in and its address has not been confirmed from the mailbox: who it claims to be is unproven */
+                                unverified: boolean;
                             };
                             assignee: {
                                 id: number;
@@ -1724,6 +1734,8 @@ export interface paths {
                                 email: string | null;
                                 phone: string | null;
                                 whatsappId: string | null;
+                                /** @description true when the request came from the web form without signing in and its address has not been confirmed from the mailbox: who it claims to be is unproven */
+                                unverified: boolean;
                             };
                             assignee: {
                                 id: number;
@@ -5702,13 +5714,13 @@ export interface paths {
         put?: never;
         /**
          * Send a request from the web form, signed in or with a name and an email
-         * @description Answers 429 with Retry-After past the spam limits per address and per person. The receipt's link is also emailed to the requester.
+         * @description Answers 429 with Retry-After past the spam limits per address and per person. The receipt's link is also emailed to the requester. A token needs the tickets:write scope.
          */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Send the form again safely: the same key from the same person returns the first request */
+                    /** @description Send the form again safely: the same key from the same person with the same request answers the first request (without its link); with another request, 422 idempotency.key_reused */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -5759,10 +5771,10 @@ export interface paths {
                             subject: string;
                             /** @enum {string} */
                             status: "new" | "open" | "pending-requester" | "pending-vendor" | "deferred" | "resolved" | "closed";
-                            /** @description opens this request's page and lets its requester reply, without signing in */
-                            token: string;
-                            /** @description the page to follow the request (also sent by email) */
-                            link: string;
+                            /** @description opens this request's page and lets its requester reply, without signing in; only in the answer that opened the request, never in a replay (the link was sent by email) */
+                            token?: string;
+                            /** @description the page to follow the request (also sent by email); as `token` */
+                            link?: string;
                         };
                     };
                 };
@@ -5778,10 +5790,10 @@ export interface paths {
                             subject: string;
                             /** @enum {string} */
                             status: "new" | "open" | "pending-requester" | "pending-vendor" | "deferred" | "resolved" | "closed";
-                            /** @description opens this request's page and lets its requester reply, without signing in */
-                            token: string;
-                            /** @description the page to follow the request (also sent by email) */
-                            link: string;
+                            /** @description opens this request's page and lets its requester reply, without signing in; only in the answer that opened the request, never in a replay (the link was sent by email) */
+                            token?: string;
+                            /** @description the page to follow the request (also sent by email); as `token` */
+                            link?: string;
                         };
                     };
                 };
@@ -5964,6 +5976,152 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/requests/{key}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm, from the link mailed to it, the address an anonymous request was sent under
+         * @description The request then belongs to the site's contact for that address, and to the account with that address if there is one (it shows among that person's requests); the answer carries a fresh link. Until confirmed, staff see the requester as unverified.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the token of the confirmation link mailed to the address */
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: string;
+                            site: string;
+                            subject: string;
+                            /** @enum {string} */
+                            status: "new" | "open" | "pending-requester" | "pending-vendor" | "deferred" | "resolved" | "closed";
+                            /** @description opens this request's page and lets its requester reply, without signing in; only in the answer that opened the request, never in a replay (the link was sent by email) */
+                            token?: string;
+                            /** @description the page to follow the request (also sent by email); as `token` */
+                            link?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail a new link to each recent request sent from an address (rate-limited)
+         * @description Answers 202 alike whether or not the address is known; the links go only to the address. 429 with Retry-After past the limits per client address and per email address.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: email
+                         * @description the address the request was sent from
+                         */
+                        email: string;
+                        /** @description only requests at this site */
+                        site?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description nothing to tell */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{key}/requester-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke every private link of the ticket's requester issued so far (working staff of its site)
+         * @description The links answer 410 portal.link_revoked from now on; the requester can ask for a new one by mail on the portal.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

@@ -1,6 +1,6 @@
 import type { Db } from "../../db/database.js";
 import type { StoredFile } from "../attachments/attachments.store.js";
-import type { ContactInput } from "../contacts/contacts.service.js";
+import type { ContactInput, ContactRow } from "../contacts/contacts.service.js";
 import { RetryableConflict, type TicketsCore } from "./tickets.core.js";
 import { ticketClosed, ticketNotFound } from "./tickets.errors.js";
 import { newTicketRow } from "./tickets.numbers.js";
@@ -26,6 +26,11 @@ export type ContactIntake = {
    * fails on the unique request key, and the channel takes that as a duplicate.
    */
   checkedNew?: boolean;
+  /**
+   * The requester's identity is a claim nobody has checked (the web form without signing in): the ticket
+   * goes to an unverified contact for the address, never to a known contact or account, until confirmed.
+   */
+  unverified?: boolean;
   tags?: string[];
   files?: StoredFile[];
   /** the mail's sender, recorded on the first message */
@@ -104,7 +109,9 @@ export function createTicketIntake(core: TicketsCore) {
       const opened = await retrying(() =>
         db.transaction().execute(async (tx) => {
           const now = clock.now();
-          const contact = await contacts.findOrCreate(tx, site.id, input.requester);
+          const contact = input.unverified
+            ? await contacts.findOrCreateUnverified(tx, site.id, input.requester)
+            : await contacts.findOrCreate(tx, site.id, input.requester);
           const { ticket } = await openTicket(tx, {
             siteCode: site.code,
             ticket: newTicketRow({
@@ -212,6 +219,46 @@ export function createTicketIntake(core: TicketsCore) {
           return id;
         });
         return { messageId, ticket: t };
+      });
+    },
+
+    /**
+     * Moves a ticket that an unverified contact opened onto the verified contact of the same address at its
+     * site (found or made, and joined to the account `userId` of that address), with the requester's
+     * messages: the owner of the mailbox confirmed the request. Links made for the unverified contact stop
+     * working. A ticket no longer on that contact is returned as it is (a confirmation already done).
+     */
+    async confirmRequester(ticketId: number, from: ContactRow, userId: number | null): Promise<TicketRow> {
+      return retrying(async () => {
+        const t = await repo.findById(ticketId);
+        if (!t) throw ticketNotFound();
+        if (t.contact_id !== from.id || !from.unverified) return t;
+        const now = clock.now();
+        return db.transaction().execute(async (tx) => {
+          const to = await contacts.findOrCreate(tx, t.site_id, {
+            email: from.email,
+            name: from.name,
+            userId,
+          });
+          const set = { contact_id: to.id, updated_at: now };
+          if (!(await repo.update(tx, t.id, t.version, set))) throw new RetryableConflict();
+          await repo.moveContactMessages(tx, t.id, from.id, to.id);
+          await repo.addEvents(
+            tx,
+            t.id,
+            [
+              {
+                type: "requester.confirmed",
+                actorUserId: null,
+                before: { contactId: from.id },
+                after: { contactId: to.id, userId: to.user_id },
+              },
+            ],
+            now,
+          );
+          await notify(tx, t.key, t, { type: "updated", fields: ["requester"] }, now);
+          return (await repo.findById(t.id, tx)) as TicketRow;
+        });
       });
     },
 

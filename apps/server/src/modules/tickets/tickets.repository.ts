@@ -12,6 +12,7 @@ export type TicketWithPeople = TicketRow & {
   requester_email: string | null;
   requester_phone: string | null;
   requester_whatsapp_id: string | null;
+  requester_unverified: number | null;
   assignee_name: string | null;
 };
 /** One level of a ticket's tier history, as read for its page. */
@@ -160,7 +161,9 @@ export function createTicketsRepository(db: Db) {
       .selectFrom("tickets")
       .selectAll("tickets")
       .select((eb) => {
-        const contact = <C extends "user_id" | "name" | "email" | "phone" | "whatsapp_id">(column: C) =>
+        const contact = <C extends "user_id" | "name" | "email" | "phone" | "whatsapp_id" | "unverified">(
+          column: C,
+        ) =>
           eb
             .selectFrom("contacts")
             .select(`contacts.${column}` as `contacts.${C}`)
@@ -171,6 +174,7 @@ export function createTicketsRepository(db: Db) {
           contact("email").as("requester_email"),
           contact("phone").as("requester_phone"),
           contact("whatsapp_id").as("requester_whatsapp_id"),
+          contact("unverified").as("requester_unverified"),
           eb
             .selectFrom("users")
             .select("users.name")
@@ -588,6 +592,16 @@ export function createTicketsRepository(db: Db) {
         : Promise.resolve([]),
 
     /** Links loose attachments of this ticket to a message; returns how many were linked. */
+    /** Gives a ticket's messages written as one contact to another (a requester confirmed as a known contact). */
+    async moveContactMessages(tx: Db, ticketId: number, fromContactId: number, toContactId: number) {
+      await tx
+        .updateTable("ticket_messages")
+        .set({ author_contact_id: toContactId })
+        .where("ticket_id", "=", ticketId)
+        .where("author_contact_id", "=", fromContactId)
+        .execute();
+    },
+
     async linkAttachments(tx: Db, ticketId: number, ids: number[], messageId: number, visibility: string) {
       if (!ids.length) return 0;
       const res = await tx

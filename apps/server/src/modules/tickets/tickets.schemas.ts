@@ -117,6 +117,11 @@ export const contact = z.object({
   email: z.string().nullable(),
   phone: z.string().nullable(),
   whatsappId: z.string().nullable(),
+  unverified: z
+    .boolean()
+    .describe(
+      "true when the request came from the web form without signing in and its address has not been confirmed from the mailbox: who it claims to be is unproven",
+    ),
 });
 
 export const tierSegment = z.object({
