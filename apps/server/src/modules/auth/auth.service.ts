@@ -89,7 +89,30 @@ export function createAuthService({ db, clock, users, publicUrl }: Deps) {
   const byIp = createRateLimiter({ limit: 30, windowMs: 15 * 60_000, now: clock.now });
   const cache = createAuthCache(AUTH_CACHE_MAX);
   const userOf = (entry: Cached) => (entry.kind === "session" ? entry.info.actor : entry.actor).userId;
-  users.onActorChange((userId) => cache.dropWhere((entry) => userOf(entry) === userId));
+  users.onActorChange(async (userId, { access }) => {
+    cache.dropWhere((entry) => userOf(entry) === userId);
+    // A link issued for the person as they were must not set the password of who they are now.
+    if (access)
+      await db
+        .deleteFrom("password_resets")
+        .where("user_id", "=", userId)
+        .where("used_at", "is", null)
+        .execute();
+  });
+
+  /**
+   * Whether the issuer of a reset link may still reset the person's password: checked again when the
+   * link is used, so that a change made by another process, or by hand in the database, cannot turn
+   * a site admin's link for a requester into a way into a more powerful account.
+   */
+  async function issuerMayStillReset(link: { user_id: number; created_by: number }): Promise<boolean> {
+    const [issuer, subject, person] = await Promise.all([
+      users.loadActor(link.created_by, ALL_SCOPES, "session"),
+      users.subject(link.user_id),
+      users.findById(link.user_id),
+    ]);
+    return !!issuer && !!subject && person?.disabled === 0 && userPolicy.resetPassword(issuer, subject);
+  }
 
   // The last-seen and last-used times only need minute precision: on a cache hit they are written
   // without waiting. A lost write makes an idle session end at most a minute early.
@@ -347,31 +370,58 @@ export function createAuthService({ db, clock, users, publicUrl }: Deps) {
       return { url: `${publicUrl}/reset-password#token=${raw}`, expiresAt: toIso(now + RESET_TTL_MS) };
     },
 
-    /** Sets the password from a reset link; the link works once and every session of the user ends. */
+    /**
+     * Sets the password from a reset link. The link works once, and only while its issuer may still
+     * reset the person; every session and API token of the person ends, and so do their other links.
+     */
     async completePasswordReset(raw: string, password: string): Promise<void> {
       const now = clock.now();
-      // Hash first: a slow hash inside the transaction would hold SQLite's write lock.
+      const tokenHash = sha256(raw);
+      const deadLink = () =>
+        invalid("auth.reset_link_invalid", "This reset link is unknown, used or expired");
+      const link = await db
+        .selectFrom("password_resets")
+        .select(["user_id", "created_by"])
+        .where("token_hash", "=", tokenHash)
+        .where("used_at", "is", null)
+        .where("expires_at", ">", now)
+        .executeTakeFirst();
+      if (!link || !(await issuerMayStillReset(link))) throw deadLink();
+      // Hash before the transaction: a slow hash inside it would hold SQLite's write lock.
       const hash = await hashPassword(password);
       const userId = await db.transaction().execute(async (tx) => {
+        // Claimed only if still unused: a change of the person's access meanwhile deleted it.
         const claimed = await tx
           .updateTable("password_resets")
           .set({ used_at: now })
-          .where("token_hash", "=", sha256(raw))
+          .where("token_hash", "=", tokenHash)
           .where("used_at", "is", null)
           .where("expires_at", ">", now)
           .returning("user_id")
           .executeTakeFirst();
-        if (!claimed) throw invalid("auth.reset_link_invalid", "This reset link is unknown, used or expired");
-        await tx.deleteFrom("sessions").where("user_id", "=", claimed.user_id).execute();
+        if (!claimed) throw deadLink();
+        const id = claimed.user_id;
+        await tx
+          .deleteFrom("password_resets")
+          .where("user_id", "=", id)
+          .where("used_at", "is", null)
+          .execute();
+        await tx.deleteFrom("sessions").where("user_id", "=", id).execute();
+        await tx
+          .updateTable("api_tokens")
+          .set({ revoked_at: now })
+          .where("user_id", "=", id)
+          .where("revoked_at", "is", null)
+          .execute();
         await tx
           .updateTable("users")
           .set({ password_hash: hash, updated_at: now })
-          .where("id", "=", claimed.user_id)
+          .where("id", "=", id)
           .execute();
-        return claimed.user_id;
+        return id;
       });
       // After the commit, so that no read between the drop and the commit stores the old sessions.
-      cache.dropWhere((entry) => entry.kind === "session" && userOf(entry) === userId);
+      cache.dropWhere((entry) => userOf(entry) === userId);
     },
 
     requireTokenFree(actor: Actor): void {
