@@ -17,6 +17,7 @@ import { kbLearning } from "./migrations/0013_kb_learning.js";
 import { kbVariantSections } from "./migrations/0014_kb_variant_sections.js";
 import { tierReportIndexes } from "./migrations/0015_tier_report_indexes.js";
 import { ticketNumberSequences } from "./migrations/0016_ticket_number_sequences.js";
+import { signInThrottles } from "./migrations/0017_sign_in_throttles.js";
 import type { DialectMigration } from "./migrations/helpers.js";
 
 // Forward-only and in order; the name is what the database remembers, so never rename one.
@@ -37,6 +38,7 @@ const migrations: Array<[string, DialectMigration]> = [
   ["0014_kb_variant_sections", kbVariantSections],
   ["0015_tier_report_indexes", tierReportIndexes],
   ["0016_ticket_number_sequences", ticketNumberSequences],
+  ["0017_sign_in_throttles", signInThrottles],
 ];
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -4,11 +4,11 @@ import type { Clock } from "../../shared/clock.js";
 import { toIso, toIsoOrNull } from "../../shared/clock.js";
 import { AppError, forbidden, invalid, notFound, unauthorized } from "../../shared/errors.js";
 import { authorize } from "../../shared/policy.js";
-import { createRateLimiter } from "../../shared/rate-limit.js";
 import { randomToken, sha256 } from "../../shared/tokens.js";
 import { userPolicy } from "../users/users.policy.js";
 import type { UsersService } from "../users/users.service.js";
 import { decoyHash, hashPassword, verifyPassword } from "./auth.passwords.js";
+import { createSignInThrottle } from "./auth.throttle.js";
 
 const SESSION_IDLE_MS = 7 * 24 * 3600_000;
 const SESSION_MAX_MS = 30 * 24 * 3600_000;
@@ -83,10 +83,9 @@ function createAuthCache(max: number) {
 
 /** Sign-in, sessions, API tokens and password resets. */
 export function createAuthService({ db, clock, users, publicUrl }: Deps) {
-  // Failed sign-ins are counted per account and per address, so neither guessing one account's
-  // password nor spraying one password over many accounts gets far.
-  const byEmail = createRateLimiter({ limit: 5, windowMs: 15 * 60_000, now: clock.now });
-  const byIp = createRateLimiter({ limit: 30, windowMs: 15 * 60_000, now: clock.now });
+  // Failed sign-ins are counted per (account, address), per account and per address, so neither
+  // guessing one account's password nor spraying one password over many accounts gets far.
+  const throttle = createSignInThrottle({ db, clock });
   const cache = createAuthCache(AUTH_CACHE_MAX);
   const userOf = (entry: Cached) => (entry.kind === "session" ? entry.info.actor : entry.actor).userId;
   users.onActorChange(async (userId, { access }) => {
@@ -120,36 +119,27 @@ export function createAuthService({ db, clock, users, publicUrl }: Deps) {
     write.catch(() => undefined);
   }
 
-  function throttled(email: string, ip: string) {
-    const wait = Math.max(byEmail.blockedFor(email), byIp.blockedFor(ip));
-    if (wait > 0) {
-      throw new AppError(
-        429,
-        "auth.too_many_attempts",
-        "Too many failed sign-ins; try again later",
-        undefined,
-        {
-          "retry-after": String(wait),
-        },
-      );
-    }
-  }
-
   return {
     /** Checks the password and opens a session; returns the raw session id for the cookie. */
     async login(email: string, password: string, meta: { ip: string; userAgent?: string }) {
       const key = email.trim().toLowerCase();
-      throttled(key, meta.ip);
+      const attempt = await throttle.begin(key, meta.ip);
+      if ("retryAfter" in attempt) {
+        throw new AppError(
+          429,
+          "auth.too_many_attempts",
+          "Too many failed sign-ins; try again later",
+          undefined,
+          { "retry-after": String(attempt.retryAfter) },
+        );
+      }
       const user = await users.findByEmail(key);
       const ok = user?.password_hash
         ? await verifyPassword(password, user.password_hash)
         : (await verifyPassword(password, await decoyHash())) && false;
-      if (!user || !ok || user.disabled) {
-        byEmail.hit(key);
-        byIp.hit(meta.ip);
+      if (!user || !ok || user.disabled)
         throw unauthorized("auth.invalid_credentials", "Email or password is wrong");
-      }
-      byEmail.reset(key);
+      await attempt.succeeded();
       const sessionId = randomToken();
       const csrfToken = randomToken();
       const now = clock.now();

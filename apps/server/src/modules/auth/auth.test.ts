@@ -173,41 +173,6 @@ describe("signing in", () => {
   });
 });
 
-describe("guessing passwords", () => {
-  it("after five failed sign-ins an account is blocked for a while, even for the right password", async () => {
-    const { email, password } = await newAgent();
-    for (let i = 0; i < 5; i++) {
-      const res = await h.anonymous().login(email, `wrong-${i}`);
-      expect(res.statusCode).toBe(401);
-    }
-    const blocked = await h.anonymous().login(email, "wrong-again");
-    expect(blocked.statusCode).toBe(429);
-    expect(blocked.json().code).toBe("auth.too_many_attempts");
-    const retryAfter = Number(blocked.headers["retry-after"]);
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
-
-    const right = await h.anonymous().login(email, password);
-    expect(right.statusCode).toBe(429);
-    expect(right.json().code).toBe("auth.too_many_attempts");
-
-    // Other accounts are not affected by one account's block.
-    expect((await h.anonymous().login("agent@demo.test", DEMO_PASSWORD)).statusCode).toBe(200);
-
-    clock.advance(16 * MINUTE);
-    const later = await h.anonymous().login(email, password);
-    expect(later.statusCode).toBe(200);
-  });
-
-  it("a successful sign-in clears the count of earlier failures", async () => {
-    const { email, password } = await newAgent();
-    for (let i = 0; i < 4; i++) expect((await h.anonymous().login(email, "wrong-pass")).statusCode).toBe(401);
-    expect((await h.anonymous().login(email, password)).statusCode).toBe(200);
-    for (let i = 0; i < 4; i++) expect((await h.anonymous().login(email, "wrong-pass")).statusCode).toBe(401);
-    expect((await h.anonymous().login(email, password)).statusCode).toBe(200);
-  });
-});
-
 describe("sessions", () => {
   it("signing out ends the session, and needs the CSRF header", async () => {
     const client = await signIn("agent@demo.test");
