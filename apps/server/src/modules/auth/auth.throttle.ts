@@ -132,11 +132,13 @@ export function createSignInThrottle({ db, clock }: { db: Db; clock: Clock }) {
           const r = row(k);
           const rule = SIGN_IN_RULES[k];
           const failures = (r.last_failure_at + rule.forgetMs <= now ? 0 : r.failures) + 1;
+          const waitMs = waitAfter(rule, failures);
           await tx
             .updateTable("sign_in_throttles")
             .set({
               failures,
-              blocked_until: now + waitAfter(rule, failures),
+              // 0, not now, when free: a concurrent attempt may have read the clock a moment earlier.
+              blocked_until: waitMs ? now + waitMs : 0,
               last_failure_at: now,
               updated_at: now,
             })
