@@ -87,6 +87,11 @@ export function createAuthService({ db, clock, users, publicUrl }: Deps) {
   // guessing one account's password nor spraying one password over many accounts gets far.
   const throttle = createSignInThrottle({ db, clock });
   const cache = createAuthCache(AUTH_CACHE_MAX);
+  const credentialListeners: Array<(userId: number) => void> = [];
+  /** Tells the listeners that a session or token of the user ended here (the live hub closes its streams). */
+  const credentialsEnded = (userId: number) => {
+    for (const listener of credentialListeners) listener(userId);
+  };
   const userOf = (entry: Cached) => (entry.kind === "session" ? entry.info.actor : entry.actor).userId;
   users.onActorChange(async (userId, { access }) => {
     cache.dropWhere((entry) => userOf(entry) === userId);
@@ -161,8 +166,21 @@ export function createAuthService({ db, clock, users, publicUrl }: Deps) {
 
     async logout(sessionId: string): Promise<void> {
       const idHash = sha256(sessionId);
-      await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+      const ended = await db
+        .deleteFrom("sessions")
+        .where("id_hash", "=", idHash)
+        .returning("user_id")
+        .executeTakeFirst();
       cache.drop(`s:${idHash}`);
+      if (ended) credentialsEnded(ended.user_id);
+    },
+
+    /**
+     * Calls `listener` with the user's id after one of their sessions or tokens ended in this process
+     * (sign-out, token revocation, password reset); changes to the user come through the users service.
+     */
+    onCredentialsEnd(listener: (userId: number) => void): void {
+      credentialListeners.push(listener);
     },
 
     /**
@@ -316,14 +334,16 @@ export function createAuthService({ db, clock, users, publicUrl }: Deps) {
     /** Revokes anyone's API token (hub admins; a user revokes their own with revokeToken). */
     async revokeAnyToken(actor: Actor, id: number): Promise<void> {
       if (!actor.hubAdmin) throw forbidden("token.admin_only", "Only hub admins revoke others' tokens");
-      const res = await db
+      const revoked = await db
         .updateTable("api_tokens")
         .set({ revoked_at: clock.now() })
         .where("id", "=", id)
         .where("revoked_at", "is", null)
+        .returning("user_id")
         .executeTakeFirst();
       cache.dropWhere((entry) => entry.kind === "token" && entry.tokenId === id);
-      if (!res.numUpdatedRows) throw notFound("token.not_found", "No such token");
+      if (!revoked) throw notFound("token.not_found", "No such token");
+      credentialsEnded(revoked.user_id);
     },
 
     async revokeToken(userId: number, id: number): Promise<void> {
@@ -336,6 +356,7 @@ export function createAuthService({ db, clock, users, publicUrl }: Deps) {
         .executeTakeFirst();
       cache.dropWhere((entry) => entry.kind === "token" && entry.tokenId === id);
       if (!res.numUpdatedRows) throw notFound("token.not_found", "No such token");
+      credentialsEnded(userId);
     },
 
     /** Issues a one-time link with which the user sets a new password; 24 hours valid. */
@@ -412,6 +433,7 @@ export function createAuthService({ db, clock, users, publicUrl }: Deps) {
       });
       // After the commit, so that no read between the drop and the commit stores the old sessions.
       cache.dropWhere((entry) => userOf(entry) === userId);
+      credentialsEnded(userId);
     },
 
     requireTokenFree(actor: Actor): void {
