@@ -57,13 +57,6 @@ const KNOWN_LEAKS: Array<{ op: string; actors: string[]; finding: string }> = [
     actors: ["hub_admin", "hub admin token tickets:read", "hub admin token tickets:write"],
     finding: "10b",
   })),
-  // the same rule, found by this matrix: the unanswered-questions report gives hub admins every site's
-  // questions, chatbot questions included
-  {
-    op: "GET /api/v1/kb/unanswered",
-    actors: ["hub_admin", "hub admin token tickets:read"],
-    finding: "10b (new)",
-  },
   {
     op: "GET /api/v1/sites/{code}/calls",
     actors: ["hub_admin", "hub admin token tickets:read"],
