@@ -1,9 +1,8 @@
+import { multipart, type Req } from "./isolation-http.js";
 import {
   type HubWorld,
   type MarkerClass,
-  multipart,
   prefixOf,
-  type Req,
   type SiteWorld,
   type TicketName,
 } from "./isolation-world.js";

@@ -2,58 +2,10 @@ import { randomBytes, scryptSync } from "node:crypto";
 import type { LightMyRequestResponse } from "fastify";
 import { SCOPES, systemActor } from "../src/shared/actor.js";
 import type { Harness } from "./harness.js";
+import { type Caller, multipart, nextIp, type Req, send } from "./isolation-http.js";
 
 // The data of the isolation matrix (isolation-matrix.test.ts): two sites planted alike through the API, the
 // actors' own site and a foreign one, every text of each carrying a marker string of that site.
-
-export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-
-/** Who sends a request: a session (cookie and CSRF token), an API token, or nobody; each from its own address. */
-export type Caller = { label: string; cookie?: string; csrf?: string; bearer?: string; ip: string };
-
-/** One request as the matrix sends it; `raw` is a non-JSON body (multipart, iCalendar). */
-export type Req = {
-  method: Method;
-  url: string;
-  body?: unknown;
-  raw?: { payload: Buffer | string; contentType: string };
-};
-
-/** Sends a request as the caller through app.inject. */
-export function send(h: Harness, caller: Caller, req: Req): Promise<LightMyRequestResponse> {
-  const headers: Record<string, string> = {};
-  if (caller.cookie) headers.cookie = caller.cookie;
-  if (caller.csrf && req.method !== "GET") headers["x-csrf-token"] = caller.csrf;
-  if (caller.bearer) headers.authorization = `Bearer ${caller.bearer}`;
-  let payload: string | Buffer | undefined;
-  if (req.raw) {
-    payload = req.raw.payload;
-    headers["content-type"] = req.raw.contentType;
-  } else if (req.body !== undefined) {
-    payload = JSON.stringify(req.body);
-    headers["content-type"] = "application/json";
-  }
-  return h.app.inject({
-    method: req.method,
-    url: req.url,
-    headers,
-    remoteAddress: caller.ip,
-    ...(payload !== undefined ? { payload } : {}),
-  });
-}
-
-/** A multipart/form-data body with one file per entry, field `file`. */
-export function multipart(files: Array<{ name: string; content: string }>): Req["raw"] {
-  const boundary = `----matrix${randomBytes(8).toString("hex")}`;
-  const parts = files.map(
-    (f) =>
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: text/plain\r\n\r\n${f.content}\r\n`,
-  );
-  return {
-    payload: Buffer.from(`${parts.join("")}--${boundary}--\r\n`),
-    contentType: `multipart/form-data; boundary=${boundary}`,
-  };
-}
 
 /**
  * The marker strings planted in one site's data, by who may legitimately read them from outside the site:
@@ -124,10 +76,6 @@ function ok(res: Res, what: string): Res {
   if (res.statusCode >= 300) throw new Error(`planting ${what}: ${res.statusCode} ${res.body}`);
   return res;
 }
-
-let ips = 1;
-/** A fresh client address, so each caller has its own rate limits. */
-export const nextIp = () => `10.77.${Math.floor(ips / 250)}.${(ips++ % 250) + 1}`;
 
 /** Signs in and returns the session as a caller. */
 export async function signIn(h: Harness, label: string, email: string, password = PASSWORD): Promise<Caller> {
