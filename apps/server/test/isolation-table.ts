@@ -297,6 +297,20 @@ export const MATRIX: Record<string, Entry> = {
         existencePublic: true,
       },
       {
+        what: "a ticket at my site for a foreign site's contact",
+        req: (s, own) => ({
+          method: "POST",
+          url: "/api/v1/tickets",
+          body: {
+            site: own.code,
+            subject: "Matrix ticket",
+            description: "Opened by the isolation matrix",
+            requester: { email: s.contacts.email },
+          },
+        }),
+        positive: "agent",
+      },
+      {
         what: "a ticket assigned to a foreign agent",
         req: (s, own) => ({
           method: "POST",
@@ -940,6 +954,15 @@ export const MATRIX: Record<string, Entry> = {
         }),
         positive: "requester",
       },
+      {
+        what: "my search opening a foreign draft variant",
+        req: (s, own) => ({
+          method: "POST",
+          url: `/api/v1/kb/search/${own.kb.search}/click`,
+          body: { articleId: s.kb.variant },
+        }),
+        mayReach: "kb_editor",
+      },
     ],
   },
   "POST /api/v1/kb/suggest": {
@@ -980,6 +1003,11 @@ export const MATRIX: Record<string, Entry> = {
         what: "pending learned terms",
         scan: true,
         req: () => get("/api/v1/kb/learned-terms?status=pending&limit=500"),
+      },
+      {
+        what: "terms of a foreign draft variant",
+        scan: true,
+        req: (s) => get(`/api/v1/kb/learned-terms?articleId=${s.kb.variant}`),
       },
     ],
   },
@@ -1031,6 +1059,11 @@ export const MATRIX: Record<string, Entry> = {
         shows: "t",
       },
       { what: "chatbot feedback", scan: true, req: () => get("/api/v1/kb/feedback?kind=chatbot&limit=500") },
+      {
+        what: "feedback on a foreign draft variant",
+        scan: true,
+        req: (s) => get(`/api/v1/kb/feedback?articleId=${s.kb.variant}`),
+      },
     ],
   },
   "POST /api/v1/tickets/{key}/article-draft": {
@@ -1126,7 +1159,27 @@ export const MATRIX: Record<string, Entry> = {
     ],
   },
   "POST /api/v1/portal/requests": {
-    none: "files a new request at any site (the public web form); files are named by upload tokens, secrets of their uploader",
+    probes: [
+      {
+        // Anyone may send the form to any site, and files are named by upload tokens, secrets of their uploader.
+        // Limits per address and per person make the answers differ by order, so only markers are checked
+        // (and the foreign visitor's contact must stay untouched).
+        what: "a web-form request at my site in a foreign visitor's name",
+        scan: true,
+        req: (s, own) => ({
+          method: "POST",
+          url: "/api/v1/portal/requests",
+          body: {
+            site: own.code,
+            subject: "Matrix request",
+            description: "Sent by the isolation matrix",
+            name: "Matrix Visitor",
+            email: s.contacts.visitor,
+          },
+        }),
+        positive: "anonymous",
+      },
+    ],
   },
   "GET /api/v1/portal/requests/{key}": {
     probes: [
@@ -1198,6 +1251,20 @@ export const MATRIX: Record<string, Entry> = {
           url: `/api/v1/sites/${s.code}/calls`,
           body: {
             number: "+260 977 000 222",
+            startedAt: "2026-03-02T10:00:00Z",
+            durationSeconds: 30,
+            summary: "Matrix call",
+          },
+        }),
+        positive: "agent",
+      },
+      {
+        what: "a call at my site from a foreign site's caller",
+        req: (s, own) => ({
+          method: "POST",
+          url: `/api/v1/sites/${own.code}/calls`,
+          body: {
+            number: s.contacts.number,
             startedAt: "2026-03-02T10:00:00Z",
             durationSeconds: 30,
             summary: "Matrix call",

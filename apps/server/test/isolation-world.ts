@@ -48,6 +48,8 @@ export type SiteWorld = {
   mailbox: number;
   email: number;
   kb: { variant: number; search: number; learnedTerm: string };
+  /** how the site's contacts are known: the staff-opened tickets' requester, a caller, a web-form visitor */
+  contacts: { email: string; number: string; visitor: string };
   /** a web-form request, its link's token and file, unused upload tokens and the one the request used */
   portal: { key: string; token: string; attachment: number; uploadTokens: string[]; usedUpload: string };
   release: number;
@@ -191,6 +193,10 @@ export async function plantSite(
   const markers: Markers = { t: marker(code, "t"), c: marker(code, "c"), k: marker(code, "k") };
   const { t, c, k } = markers;
   const lower = code.toLowerCase();
+  // the ways a site's contacts are found again carry no marker, so a request naming one is no echo of it
+  const contactEmail = `contact.${randomBytes(4).toString("hex")}@${lower}.example`;
+  const visitorEmail = `visitor.${randomBytes(4).toString("hex")}@${lower}.example`;
+  const callerNumber = `+260 97${Math.floor(1_000_000 + Math.random() * 8_999_999)}`;
   const vendorSlug = `${lower}-vendor`;
   const siteName = `Site ${code} ${c}`;
   await h.ctx.sites.create(systemActor, {
@@ -325,7 +331,7 @@ export async function plantSite(
       subject: `${subject} ${t}`,
       description: `Details ${t}`,
       category: "bug",
-      requester: { name: `Contact ${t}`, email: `${t}@contact.test` },
+      requester: { name: `Contact ${t}`, email: contactEmail },
     });
   const toL3 = async (key: string) => {
     await post(as("agent"), `/api/v1/tickets/${key}/escalations`, {
@@ -394,7 +400,7 @@ export async function plantSite(
   // a phone call, a chat handed over to a ticket and one still open, with feedback
   const phone = await post(as("agent"), `/api/v1/sites/${code}/calls`, {
     callerName: `Caller ${t}`,
-    number: "+260 977 000 111",
+    number: callerNumber,
     startedAt: "2026-03-02T09:00:00Z",
     durationSeconds: 120,
     summary: `Call about ${t}`,
@@ -498,7 +504,7 @@ export async function plantSite(
         subject: `Portal request ${t}`,
         description: `From the web form ${t}`,
         name: `Visitor ${t}`,
-        email: `visitor.${t}@portal.test`,
+        email: visitorEmail,
         attachments: [uploadTokens[0]],
       },
     }),
@@ -544,6 +550,7 @@ export async function plantSite(
       spare3: await ticketOf(spares[2].key),
     },
     attachments: { public: publicFile, internal: internalFile, evidence, spare },
+    contacts: { email: contactEmail, number: callerNumber, visitor: visitorEmail },
     conversation: {
       open: open.conversation.id,
       openTurn: open.reply.id,
@@ -590,6 +597,11 @@ export function missingOf(w: SiteWorld): SiteWorld {
       Object.keys(w.tickets).map((name) => [name, { key: `${w.code}-${900_000 + ++n}`, id: id() }]),
     ) as SiteWorld["tickets"],
     attachments: { public: id(), internal: id(), evidence: id(), spare: w.attachments.spare.map(id) },
+    contacts: {
+      email: `nobody.${forged.slice(0, 8)}@nowhere.example`,
+      number: `+260 96${Math.floor(1_000_000 + Math.random() * 8_999_999)}`,
+      visitor: `nobody.${forged.slice(8, 16)}@nowhere.example`,
+    },
     conversation: { open: id(), openTurn: id(), handedOver: id() },
     cannedReplies: w.cannedReplies.map(id),
     views: w.views.map(id),
