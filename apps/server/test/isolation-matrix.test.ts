@@ -25,52 +25,7 @@ import {
  * Leaks known and being fixed on other branches: reported by every run, tolerated until their fix is merged.
  * An entry that no longer leaks fails the suite, so the list only shrinks.
  */
-const KNOWN_LEAKS: Array<{ op: string; actors: string[]; finding: string }> = [
-  // finding 6: KB feedback of every site is listed to every editor; terms learned from a site's tickets are
-  // listed to every editor and their existence told to hub admins by the delete
-  {
-    op: "GET /api/v1/kb/feedback",
-    actors: ["agent", "coordinator", "hub_admin", "staff token tickets:read", "hub admin token tickets:read"],
-    finding: "6",
-  },
-  {
-    op: "GET /api/v1/kb/learned-terms",
-    actors: ["agent", "coordinator", "hub_admin", "staff token tickets:read", "hub admin token tickets:read"],
-    finding: "6",
-  },
-  {
-    op: "DELETE /api/v1/kb/articles/{id}/learned-terms/{term}",
-    actors: ["hub_admin", "hub admin token tickets:write"],
-    finding: "6",
-  },
-  // finding 10b: hub admins read the call logs and chatbot transcripts of sites they are no member of;
-  // engineers (and a token of a user in a vendor team) read, and are told of, every site's canned replies
-  {
-    op: "GET /api/v1/chatbot/conversations/{id}",
-    actors: ["hub_admin", "hub admin token tickets:read"],
-    finding: "10b",
-  },
-  ...[
-    "POST /api/v1/chatbot/conversations/{id}/messages",
-    "POST /api/v1/chatbot/conversations/{id}/feedback",
-  ].map((op) => ({ op, actors: ["hub_admin", "hub admin token tickets:write"], finding: "10b" })),
-  {
-    op: "GET /api/v1/sites/{code}/calls",
-    actors: ["hub_admin", "hub admin token tickets:read"],
-    finding: "10b",
-  },
-  { op: "GET /api/v1/canned-replies", actors: ["engineer", "staff token tickets:read"], finding: "10b" },
-  {
-    op: "PATCH /api/v1/canned-replies/{id}",
-    actors: ["engineer", "staff token sites:write"],
-    finding: "10b",
-  },
-  {
-    op: "DELETE /api/v1/canned-replies/{id}",
-    actors: ["engineer", "staff token sites:write"],
-    finding: "10b",
-  },
-];
+const KNOWN_LEAKS: Array<{ op: string; actors: string[]; finding: string }> = [];
 
 type MatrixActor = {
   name: string;

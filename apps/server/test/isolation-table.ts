@@ -1014,12 +1014,45 @@ export const MATRIX: Record<string, Entry> = {
   "DELETE /api/v1/kb/articles/{id}/learned-terms/{term}": {
     probes: [
       {
-        what: "a term learned from a foreign ticket",
+        what: "a term learned from a foreign ticket, waiting for that site's review",
         req: (s, _own, hub) => ({
           method: "DELETE",
           url: `/api/v1/kb/articles/${hub.article}/learned-terms/${q(s.kb.learnedTerm)}`,
         }),
+      },
+      {
+        // a word in search is the hub's: hub admins remove it for good, whichever site taught it
+        what: "a term a foreign site accepted for search",
+        req: (s, _own, hub) => ({
+          method: "DELETE",
+          url: `/api/v1/kb/articles/${hub.article}/learned-terms/${q(s.kb.activeTerm)}`,
+        }),
         positive: "hub_admin",
+        mayReach: "hub_admin",
+      },
+    ],
+  },
+  "POST /api/v1/kb/articles/{id}/learned-terms/{term}/accept": {
+    probes: [
+      {
+        what: "accepting a term learned from a foreign ticket",
+        req: (s, _own, hub) => ({
+          method: "POST",
+          url: `/api/v1/kb/articles/${hub.article}/learned-terms/${q(s.kb.learnedTerm)}/accept`,
+        }),
+        positive: "agent",
+      },
+    ],
+  },
+  "POST /api/v1/kb/articles/{id}/learned-terms/{term}/reject": {
+    probes: [
+      {
+        what: "rejecting a term learned from a foreign ticket",
+        req: (s, _own, hub) => ({
+          method: "POST",
+          url: `/api/v1/kb/articles/${hub.article}/learned-terms/${q(s.kb.learnedTerm)}/reject`,
+        }),
+        positive: "coordinator",
       },
     ],
   },

@@ -47,7 +47,8 @@ export type SiteWorld = {
   tokens: number[];
   mailbox: number;
   email: number;
-  kb: { variant: number; search: number; learnedTerm: string };
+  /** a word its tickets taught the generic article, waiting for the site's review, and one it accepted */
+  kb: { variant: number; search: number; learnedTerm: string; activeTerm: string };
   /** how the site's contacts are known: the staff-opened tickets' requester, a caller, a web-form visitor */
   contacts: { email: string; number: string; visitor: string };
   /** a web-form request, its link's token and file, unused upload tokens and the one the request used */
@@ -372,7 +373,9 @@ export async function plantSite(
   await toL3(l3c.key);
   const l3d = await openFor("Audit log gaps");
   await toL3(l3d.key);
-  const byAgent = await openFor("Slow search");
+  // a word of its own, which the site's staff accept for search below (the marker word stays pending)
+  const activeTerm = `zq${randomBytes(4).toString("hex")}`;
+  const byAgent = await openFor(`Slow search ${activeTerm}`);
   const spares = [await openFor("Spare one"), await openFor("Spare two"), await openFor("Spare three")];
 
   // deferrals to the hub's release, proposed by the agent, waiting for a coordinator
@@ -522,7 +525,15 @@ export async function plantSite(
     .json()
     .items.map((n: { id: number }) => n.id);
   const emails = (await req(as("agent"), "GET", `/api/v1/tickets/${emailKey}/emails`)).json().items;
-  const learned = (await req(hubAdmin, "GET", "/api/v1/kb/learned-terms?limit=500")).json().items as Array<{
+  // a staff reply linking the article teaches it the ticket's words; the site's agent lets search use one
+  await post(as("agent"), `/api/v1/tickets/${byAgent.key}/messages`, {
+    kind: "reply",
+    body: `See /kb/articles/${hub.article}`,
+  });
+  await post(as("agent"), `/api/v1/kb/articles/${hub.article}/learned-terms/${activeTerm}/accept`);
+  // the site's own staff review the words its tickets taught
+  const learned = (await req(as("agent"), "GET", "/api/v1/kb/learned-terms?limit=500")).json()
+    .items as Array<{
     term: string;
   }>;
   const learnedTerm = learned.find((l) => l.term.toLowerCase().includes(t.slice(0, 6)))?.term ?? t;
@@ -564,7 +575,7 @@ export async function plantSite(
     tokens,
     mailbox,
     email: emails[0]?.id,
-    kb: { variant: variant.id, search: search.searchId ?? search.id, learnedTerm },
+    kb: { variant: variant.id, search: search.searchId ?? search.id, learnedTerm, activeTerm },
     portal: {
       key: receipt.key,
       token: receipt.token,
@@ -611,7 +622,7 @@ export function missingOf(w: SiteWorld): SiteWorld {
     tokens: w.tokens.map(id),
     mailbox: id(),
     email: id(),
-    kb: { variant: id(), search: id(), learnedTerm: "zqxnosuchterm" },
+    kb: { variant: id(), search: id(), learnedTerm: "zqxnosuchterm", activeTerm: "zqxnosuchword" },
     portal: {
       key: `${w.code}-${900_000 + ++n}`,
       token: forged,
