@@ -396,6 +396,25 @@ export const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+  "POST /api/v1/tickets/{key}/messages/{id}/accept": {
+    probes: [
+      {
+        what: "a stranger's mail held on a foreign ticket",
+        req: (s) => ({
+          method: "POST",
+          url: `/api/v1/tickets/${key(s, "email")}/messages/${s.heldMessage}/accept`,
+        }),
+        positive: "agent",
+      },
+      {
+        what: "a stranger's mail held on a foreign ticket, through my ticket",
+        req: (s, own) => ({
+          method: "POST",
+          url: `/api/v1/tickets/${key(own, "email")}/messages/${s.heldMessage}/accept`,
+        }),
+      },
+    ],
+  },
   "GET /api/v1/tickets/{key}/events": { probes: readTicket("/events?limit=100", "t") },
   "GET /api/v1/tickets/{key}/attachments": { probes: readTicket("/attachments", "t") },
   "POST /api/v1/tickets/{key}/attachments": {

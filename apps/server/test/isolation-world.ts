@@ -47,6 +47,8 @@ export type SiteWorld = {
   tokens: number[];
   mailbox: number;
   email: number;
+  /** the thread message of a stranger's mail, held for the site's staff to accept */
+  heldMessage: number;
   /** a word its tickets taught the generic article, waiting for the site's review, and one it accepted */
   kb: { variant: number; search: number; learnedTerm: string; activeTerm: string };
   /** how the site's contacts are known: the staff-opened tickets' requester, a caller, a web-form visitor */
@@ -466,25 +468,35 @@ export async function plantSite(
     );
   const mailboxRow = await h.ctx.email.repo.mailbox(mailbox);
   if (!mailboxRow) throw new Error("the mailbox was not stored");
-  const taken = await h.ctx.email.inbound.take(
-    mailboxRow,
-    Buffer.from(
-      [
-        `From: Mail Sender ${t} <${t}@sender.test>`,
-        `To: support@${lower}.test`,
-        `Subject: Mail about ${t}`,
-        `Message-ID: <${t}@sender.test>`,
-        "Date: Mon, 02 Mar 2026 09:00:00 +0000",
-        "Content-Type: text/plain; charset=utf-8",
-        "",
-        `The registry is down ${t}`,
-        "",
-      ].join("\r\n"),
-    ),
-    null,
-  );
+  const mail = (from: string, subject: string, id: string) =>
+    h.ctx.email.inbound.take(
+      mailboxRow,
+      Buffer.from(
+        [
+          `From: ${from}`,
+          `To: support@${lower}.test`,
+          `Subject: ${subject}`,
+          `Message-ID: <${id}@sender.test>`,
+          "Date: Mon, 02 Mar 2026 09:00:00 +0000",
+          "Content-Type: text/plain; charset=utf-8",
+          "",
+          `The registry is down ${t}`,
+          "",
+        ].join("\r\n"),
+      ),
+      null,
+    );
+  const taken = await mail(`Mail Sender ${t} <${t}@sender.test>`, `Mail about ${t}`, t);
   if (taken.outcome !== "opened") throw new Error(`the mail opened no ticket: ${JSON.stringify(taken)}`);
   const emailKey = taken.ticketKey;
+  // a stranger's mail threaded by the key is held for staff to accept
+  const held = await mail(
+    `Stranger ${t} <stranger.${t}@elsewhere.test>`,
+    `Re: [${emailKey}] Mail about ${t}`,
+    `${t}.2`,
+  );
+  if (held.outcome !== "held") throw new Error(`the stranger's mail was not held: ${JSON.stringify(held)}`);
+  const heldMessage = (await h.ctx.email.repo.message(held.emailId))?.ticket_message_id as number;
   const anonymous: Caller = { label: "planting visitor", ip: nextIp() };
   const uploadTokens: string[] = [];
   for (const n of [1, 2, 3])
@@ -575,6 +587,7 @@ export async function plantSite(
     tokens,
     mailbox,
     email: emails[0]?.id,
+    heldMessage,
     kb: { variant: variant.id, search: search.searchId ?? search.id, learnedTerm, activeTerm },
     portal: {
       key: receipt.key,
@@ -622,6 +635,7 @@ export function missingOf(w: SiteWorld): SiteWorld {
     tokens: w.tokens.map(id),
     mailbox: id(),
     email: id(),
+    heldMessage: id(),
     kb: { variant: id(), search: id(), learnedTerm: "zqxnosuchterm", activeTerm: "zqxnosuchword" },
     portal: {
       key: `${w.code}-${900_000 + ++n}`,
