@@ -374,9 +374,10 @@ describe("isolation between sites", () => {
         ),
     );
     const naming = operations.filter((o) => o.entry && !("none" in o.entry)).length;
+    const namingNone = operations.filter((o) => o.entry && "none" in o.entry).length;
     console.log(
       `isolation matrix (${h.ctx.database.dialect}): ${requests} requests, ${operations.length} operations ` +
-        `(${naming} naming owned objects, ${operations.length - naming} naming none), ${actors.length} actors, ` +
+        `(${naming} naming owned objects, ${namingNone} naming none), ${actors.length} actors, ` +
         `${skipped} requests not sent (reached by design), ${leaks.length} leaks, ${tolerated.length} known leaks tolerated ` +
         `(${[...new Set(tolerated.map((f) => `finding ${known(f)?.finding}: ${f.op}`))].join("; ") || "none"})`,
     );

@@ -1290,6 +1290,38 @@ export const MATRIX: Record<string, Entry> = {
       },
     ],
   },
+  "POST /api/v1/portal/requests/{key}/confirm": {
+    probes: [
+      {
+        what: "confirming a foreign request with my confirmation link's token",
+        req: (s, own) => ({
+          method: "POST",
+          url: `/api/v1/portal/requests/${s.portal.key}/confirm`,
+          body: { token: own.portal.confirm },
+        }),
+        positive: "anonymous",
+      },
+    ],
+  },
+  "POST /api/v1/portal/links": {
+    probes: [
+      {
+        // answered alike for any address: the new links go only to the address itself
+        what: "new links for a foreign visitor's address",
+        req: (s) => ({ method: "POST", url: "/api/v1/portal/links", body: { email: s.contacts.visitor } }),
+        positive: "anonymous",
+      },
+    ],
+  },
+  "DELETE /api/v1/tickets/{key}/requester-links": {
+    probes: [
+      {
+        what: "revoking a foreign requester's links",
+        req: (s) => ({ method: "DELETE", url: `/api/v1/tickets/${key(s, "portal")}/requester-links` }),
+        positive: "agent",
+      },
+    ],
+  },
   "POST /api/v1/portal/uploads": {
     none: "stores new files and answers their upload tokens; names nothing stored",
   },

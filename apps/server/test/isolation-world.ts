@@ -1,6 +1,8 @@
 import { randomBytes, scryptSync } from "node:crypto";
 import type { LightMyRequestResponse } from "fastify";
+import { createRequesterLinks } from "../src/modules/notifications/notifications.links.js";
 import { SCOPES, systemActor } from "../src/shared/actor.js";
+import { systemClock } from "../src/shared/clock.js";
 import type { Harness } from "./harness.js";
 import { type Caller, multipart, nextIp, type Req, send } from "./isolation-http.js";
 
@@ -54,7 +56,15 @@ export type SiteWorld = {
   /** how the site's contacts are known: the staff-opened tickets' requester, a caller, a web-form visitor */
   contacts: { email: string; number: string; visitor: string };
   /** a web-form request, its link's token and file, unused upload tokens and the one the request used */
-  portal: { key: string; token: string; attachment: number; uploadTokens: string[]; usedUpload: string };
+  portal: {
+    key: string;
+    token: string;
+    /** the token of the confirmation link mailed to the visitor's address */
+    confirm: string;
+    attachment: number;
+    uploadTokens: string[];
+    usedUpload: string;
+  };
   release: number;
 };
 
@@ -150,6 +160,19 @@ export async function addPerson(
 ): Promise<Person> {
   const user = await createUser(h, input);
   return { ...user, caller: await wayIn(h, label, user, via) };
+}
+
+/** The token of the confirmation link the server mails to the address an anonymous request named. */
+async function confirmationToken(h: Harness, key: string): Promise<string> {
+  const row = await h.ctx.tickets.visibleRow(systemActor, key);
+  const links = createRequesterLinks({
+    db: h.ctx.database.db,
+    clock: systemClock,
+    secret: h.config.sessionSecret,
+    publicUrl: h.config.publicUrl,
+    lifetimeDays: h.config.requesterLinkDays,
+  });
+  return new URL(links.confirmUrl(key, row.id, row.contact_id)).searchParams.get("token") as string;
 }
 
 /** The hub-wide objects both sites use. */
@@ -592,6 +615,7 @@ export async function plantSite(
     portal: {
       key: receipt.key,
       token: receipt.token,
+      confirm: await confirmationToken(h, receipt.key),
       attachment: portalView.messages?.flatMap(
         (m: { attachments?: Array<{ id: number }> }) => m.attachments ?? [],
       )[0]?.id,
@@ -640,6 +664,7 @@ export function missingOf(w: SiteWorld): SiteWorld {
     portal: {
       key: `${w.code}-${900_000 + ++n}`,
       token: forged,
+      confirm: `${Date.now().toString(36)}.0.${forged}`,
       attachment: id(),
       uploadTokens: w.portal.uploadTokens.map(() => `${forged}.${forged}`),
       usedUpload: `${forged}.${forged}`,
