@@ -172,15 +172,14 @@ describe.skipIf(!canRunBrowser())("security in the browser", () => {
     expect(res?.headers()["content-security-policy"]).toContain("script-src 'self'");
     // a large document on a busy machine: Playwright's own waits (30 s), not expect.poll's one second
     await page.locator(".swagger-ui .info .title", { hasText: "Tierdesk API" }).waitFor();
-    expect(await page.locator(".opblock").count()).toBeGreaterThan(20);
+    // swagger UI draws the tags' sections as they are scrolled to, so the operation tried is one of the first tag's
+    await page.locator(".opblock").first().waitFor();
     // an operation tried out with the session: its parameters, example answers and the live answer
-    const categories = page.locator(".opblock-get", {
-      has: page.locator('[data-path="/api/v1/categories"]'),
-    });
-    await categories.locator(".opblock-summary").click();
-    await categories.locator(".try-out__btn").click();
-    await categories.locator(".execute").click();
-    await categories.locator(".live-responses-table .response-col_status", { hasText: "200" }).waitFor();
+    const me = page.locator(".opblock-get", { has: page.locator('[data-path="/api/v1/me"]') });
+    await me.locator(".opblock-summary").click();
+    await me.locator(".try-out__btn").click();
+    await me.locator(".execute").click();
+    await me.locator(".live-responses-table .response-col_status", { hasText: "200" }).waitFor();
     expect(violations).toEqual([]);
     await context.close();
   });
