@@ -7,12 +7,16 @@ export type Harvest = {
   hints: Hints;
   /** The path with every parameter filled from the harvest, or undefined if one has no value. */
   fill: (path: string) => string | undefined;
+  /** Keeps the values of an answer from an operation at this path (a created row, say). */
+  absorb: (path: string, body: unknown) => void;
+  /** Reads every GET operation again. */
+  refresh: () => Promise<void>;
 };
 
 /** Rows the fuzz must not touch: the actors themselves, their addresses (sign-in throttling) and their tokens. */
 export type Protected = { users: number[]; emails: string[]; tokens: number[] };
 
-const PER_KEY = 6;
+const PER_KEY = 8;
 type Scalar = string | number;
 
 /** The collection a path parameter indexes: "/api/v1/releases/{id}" → "/api/v1/releases". */
@@ -90,22 +94,26 @@ export async function harvestFrom(
     return missing ? undefined : url;
   };
 
+  // A read of one row (".../{id}") or an action on it (".../{id}/ship") adds to the collection it belongs to.
+  const absorb = (path: string, body: unknown) => walk(path.replace(/\/\{[^}]+\}(\/[^{}/]+)?$/, ""), body);
+
   // Reads only: the stream never ends, so it is left out.
   const reads = operations.filter((op) => op.method === "GET" && !op.stream);
-  const done = new Set<string>();
-  for (let pass = 0; pass < 4; pass++) {
-    for (const op of reads) {
-      if (done.has(op.id)) continue;
-      const url = fill(op.path);
-      if (!url) continue;
-      done.add(op.id);
-      const res = await get(url);
-      // A read of one row (".../{id}") adds to the collection it belongs to.
-      if (res.statusCode === 200 && /json/.test(String(res.headers["content-type"]))) {
-        walk(op.path.replace(/\/\{[^}]+\}$/, ""), res.json());
+  const refresh = async () => {
+    const done = new Set<string>();
+    for (let pass = 0; pass < 4; pass++) {
+      for (const op of reads) {
+        if (done.has(op.id)) continue;
+        const url = fill(op.path);
+        if (!url) continue;
+        done.add(op.id);
+        const res = await get(url);
+        if (res.statusCode === 200 && /json/.test(String(res.headers["content-type"])))
+          absorb(op.path, res.json());
       }
     }
-  }
+  };
+  await refresh();
 
   const hints: Hints = (where: Where, schema: Schema) => {
     const op = where.op.slice(where.op.indexOf(" ") + 1);
@@ -113,6 +121,9 @@ export async function harvestFrom(
     const candidates: Scalar[] = [];
     if (where.in === "path") candidates.push(...(values.get(`${collectionOf(op, name)}#${name}`) ?? []));
     candidates.push(...(values.get(`*#${name}`) ?? []));
+    // expectedVersion, baseRevision: the version or revision of the row
+    const plain = /^(?:expected|base|current)([A-Z]\w*)$/.exec(name)?.[1];
+    if (plain) candidates.push(...(values.get(`*#${plain[0]?.toLowerCase()}${plain.slice(1)}`) ?? []));
     // fooId / fooIds name rows of the collection called foos
     const base = /^(.+?)Ids?$/.exec(name)?.[1];
     if (base) {
@@ -126,5 +137,5 @@ export async function harvestFrom(
     );
     return fit.length ? fit : undefined;
   };
-  return { hints, fill };
+  return { hints, fill, absorb, refresh };
 }

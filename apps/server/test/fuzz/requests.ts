@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { bodyLevelCases, calendarCases, multipartCases, type Payload } from "./bodies.js";
 import {
+  type Fill,
   type Hints,
   type Hostile,
   hostileJson,
@@ -127,11 +128,15 @@ function formatQuery(name: string, value: unknown, repeat: boolean): Array<[stri
 }
 
 /** A request the schemas accept, with known-good ids, keys and codes where the hints have them. */
-function validModel(op: Operation, hints: Hints, full = false): fc.Arbitrary<Model> {
+function validModel(op: Operation, hints: Hints, fill: Fill = "random"): fc.Arbitrary<Model> {
   const where = (p: Param): Where => ({ op: op.id, in: p.in, name: p.name, path: [p.name] });
   const params = op.params.map((p) =>
     fc.tuple(
-      p.required || p.in === "path" || full ? fc.constant(true) : fc.boolean(),
+      p.required || p.in === "path" || fill === "full"
+        ? fc.constant(true)
+        : fill === "random"
+          ? fc.boolean()
+          : fc.constant(false),
       validValue(p.schema, where(p), hints),
       fc.boolean(),
     ),
@@ -141,7 +146,7 @@ function validModel(op: Operation, hints: Hints, full = false): fc.Arbitrary<Mod
         .constantFrom(...multipartCases().filter((c) => c.label.startsWith("valid")))
         .map((c) => ({ payload: c }))
     : op.body?.mediaType === "application/json"
-      ? validValue(op.body.schema, { op: op.id, in: "body", name: "(body)", path: [] }, hints, full).map(
+      ? validValue(op.body.schema, { op: op.id, in: "body", name: "(body)", path: [] }, hints, fill).map(
           (json) => ({ json }),
         )
       : op.body?.mediaType === "text/calendar"
@@ -459,12 +464,19 @@ export function requestArbitrary(op: Operation, hints: Hints, cursors: Cursors):
   });
 }
 
+/** Valid requests with only what the schemas require: to create rows for the fuzz to aim at. */
+export function minimalRequests(op: Operation, hints: Hints, seed: number, count: number): FuzzCase[] {
+  return fc
+    .sample(validModel(op, hints, "minimal"), { seed, numRuns: count })
+    .map((m) => render(op, m, "seed"));
+}
+
 /**
  * A sweep that makes every parameter and body field hostile once (the value drawn from the seed) and sends
  * every whole-request class once, so each is covered whatever the random draws.
  */
 export function sweep(op: Operation, hints: Hints, cursors: Cursors, seed: number): FuzzCase[] {
-  const [model] = fc.sample(validModel(op, hints, true), { seed, numRuns: 1 }) as [Model];
+  const [model] = fc.sample(validModel(op, hints, "full"), { seed, numRuns: 1 }) as [Model];
   const out: FuzzCase[] = [render(op, model, "valid")];
   mutations(op, model, cursors).forEach((arb, i) => {
     out.push(...fc.sample(arb, { seed: seed + i, numRuns: 1 }));

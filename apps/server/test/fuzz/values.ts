@@ -155,11 +155,18 @@ function validNumber(s: Schema, integer: boolean): fc.Arbitrary<number> {
 
 /**
  * A value the schema accepts, preferring the hinted known-good values (ids, codes, keys) where there are some;
- * `full` puts in every optional property, so that a sweep reaches every field.
+ * "full" puts in every optional property (so that a sweep reaches every field), "minimal" none, "random" some.
  */
-export function validValue(schema: Schema, where: Where, hints: Hints, full = false): fc.Arbitrary<unknown> {
+export type Fill = "random" | "full" | "minimal";
+
+export function validValue(
+  schema: Schema,
+  where: Where,
+  hints: Hints,
+  fill: Fill = "random",
+): fc.Arbitrary<unknown> {
   const hinted = hints(where, schema);
-  const own = fromSchema(schema, where, hints, full);
+  const own = fromSchema(schema, where, hints, fill);
   // A path names a row: only real ones, so that a mostly-valid request never lands on a row picked at random.
   if (hinted?.length && where.in === "path") return fc.constantFrom(...hinted);
   return hinted?.length
@@ -167,7 +174,7 @@ export function validValue(schema: Schema, where: Where, hints: Hints, full = fa
     : own;
 }
 
-function fromSchema(s: Schema, where: Where, hints: Hints, full: boolean): fc.Arbitrary<unknown> {
+function fromSchema(s: Schema, where: Where, hints: Hints, fill: Fill): fc.Arbitrary<unknown> {
   if (s.const !== undefined) return fc.constant(s.const);
   if (s.enum) return fc.constantFrom(...s.enum);
   const alternatives = s.anyOf ?? s.oneOf;
@@ -176,13 +183,13 @@ function fromSchema(s: Schema, where: Where, hints: Hints, full: boolean): fc.Ar
     return fc.oneof(
       ...alternatives.map((a) => ({
         weight: typesOf(a).includes("null") ? 1 : 3,
-        arbitrary: validValue(a, where, hints, full),
+        arbitrary: validValue(a, where, hints, fill),
       })),
     );
   }
   const types = typesOf(s);
   if (types.length > 1)
-    return fc.oneof(...types.map((t) => fromSchema({ ...s, type: t }, where, hints, full)));
+    return fc.oneof(...types.map((t) => fromSchema({ ...s, type: t }, where, hints, fill)));
   const child = (name: string): Where => ({ ...where, name, path: [...where.path, name] });
   switch (types[0]) {
     case "string":
@@ -197,21 +204,21 @@ function fromSchema(s: Schema, where: Where, hints: Hints, full: boolean): fc.Ar
       return fc.constant(null);
     case "array": {
       const min = s.minItems ?? 0;
-      const item = s.items ? validValue(s.items, child("[]"), hints, full) : fc.constant("x");
+      const item = s.items ? validValue(s.items, child("[]"), hints, fill) : fc.constant("x");
       return fc.array(item, { minLength: min, maxLength: Math.max(min, Math.min(s.maxItems ?? 3, 3)) });
     }
     default: {
       const model: Record<string, fc.Arbitrary<unknown>> = {};
       for (const [name, sub] of Object.entries(s.properties ?? {}))
-        model[name] = validValue(sub, child(name), hints, full);
-      const fixed = full
-        ? fc.record(model)
-        : fc.record(model, { requiredKeys: (s.required ?? []).filter((k) => k in model) });
+        model[name] = validValue(sub, child(name), hints, fill);
+      const required = (s.required ?? []).filter((k) => k in model);
+      if (fill === "minimal") for (const k of Object.keys(model)) if (!required.includes(k)) delete model[k];
+      const fixed = fill === "random" ? fc.record(model, { requiredKeys: required }) : fc.record(model);
       if (typeof s.additionalProperties !== "object") return fixed;
       const keys = s.propertyNames
         ? (validValue(s.propertyNames, child("(key)"), hints) as fc.Arbitrary<string>)
         : fc.constantFrom("a", "b", "en");
-      const extra = fc.dictionary(keys, validValue(s.additionalProperties, child("*"), hints, full), {
+      const extra = fc.dictionary(keys, validValue(s.additionalProperties, child("*"), hints, fill), {
         maxKeys: 3,
       });
       return fc.tuple(fixed, extra).map(([a, b]) => ({ ...b, ...a }));
