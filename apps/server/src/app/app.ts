@@ -43,6 +43,7 @@ import { AppError, badRequest, forbidden, unauthorized } from "../shared/errors.
 import { findBadString } from "../shared/text.js";
 import { safeEqual } from "../shared/tokens.js";
 import type { AppContext } from "./context.js";
+import { DOCS_CSP, securityHeaders } from "./headers.js";
 import type { App } from "./http.js";
 import { handleError } from "./problems.js";
 import { webRoutes } from "./web.js";
@@ -58,6 +59,7 @@ export async function buildApp(
   options: { logger?: boolean; webDist?: string } = {},
 ): Promise<App> {
   const { config } = ctx;
+  const withHeaders = securityHeaders(config.publicUrl);
   const app = Fastify({
     ...(options.logger === false ? { logger: false } : { loggerInstance: ctx.log as FastifyBaseLogger }),
     bodyLimit: config.bodyLimitBytes,
@@ -66,7 +68,10 @@ export async function buildApp(
     genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 200 },
     // Bad percent-encoding and over-long path parameters are refused before routing; answer them as problems too.
-    frameworkErrors: handleError,
+    frameworkErrors: (error, req, reply) => {
+      withHeaders(req, reply);
+      return handleError(error, req, reply);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -139,16 +144,14 @@ export async function buildApp(
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs", staticCSP: DOCS_CSP });
 
   app.decorateRequest("actor", null);
   app.decorateRequest("sessionId", null);
   // Open event streams would keep close() waiting for ever.
   app.addHook("preClose", async () => ctx.live.stop());
   app.addHook("onRequest", async (req, reply) => {
-    reply.header("x-content-type-options", "nosniff");
-    reply.header("referrer-policy", "same-origin");
-    reply.header("x-frame-options", "DENY");
+    withHeaders(req, reply);
     const authz = req.headers.authorization;
     if (authz) {
       const [scheme, token] = authz.split(" ");

@@ -82,7 +82,13 @@ export function createContext(
     contacts,
     tickets,
     categories,
-    links: createRequesterLinks({ secret: config.sessionSecret, publicUrl: config.publicUrl }),
+    links: createRequesterLinks({
+      db,
+      clock,
+      secret: config.sessionSecret,
+      publicUrl: config.publicUrl,
+      lifetimeDays: config.requesterLinkDays,
+    }),
     retry: config.notificationRetry,
   });
   const escalation = createEscalationService({
@@ -121,11 +127,12 @@ export function createContext(
     categories,
   });
   const kb = createKbService({ db, clock, sites, dataDir: config.dataDir });
-  const kbFeedback = createKbFeedback({ db, clock, kb });
+  const kbFeedback = createKbFeedback({ db, clock, kb, sites });
   const ticketToArticle = createTicketToArticle({ db, clock, kb, tickets });
   const chatbot = createChatbotService({ db, clock, kb, kbFeedback, tickets, sites });
   const webForm = createWebFormService({
     db,
+    contacts,
     clock,
     secret: config.sessionSecret,
     sites,

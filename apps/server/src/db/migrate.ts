@@ -17,6 +17,9 @@ import { kbLearning } from "./migrations/0013_kb_learning.js";
 import { kbVariantSections } from "./migrations/0014_kb_variant_sections.js";
 import { tierReportIndexes } from "./migrations/0015_tier_report_indexes.js";
 import { ticketNumberSequences } from "./migrations/0016_ticket_number_sequences.js";
+import { kbSiteScopedLearningAndFeedback } from "./migrations/0017_kb_site_scoped_learning_and_feedback.js";
+import { emailSenderCheck } from "./migrations/0018_email_sender_check.js";
+import { portalLinksAndUnverifiedContacts } from "./migrations/0019_portal_links_and_unverified_contacts.js";
 import type { DialectMigration } from "./migrations/helpers.js";
 
 // Forward-only and in order; the name is what the database remembers, so never rename one.
@@ -37,6 +40,9 @@ const migrations: Array<[string, DialectMigration]> = [
   ["0014_kb_variant_sections", kbVariantSections],
   ["0015_tier_report_indexes", tierReportIndexes],
   ["0016_ticket_number_sequences", ticketNumberSequences],
+  ["0017_kb_site_scoped_learning_and_feedback", kbSiteScopedLearningAndFeedback],
+  ["0018_email_sender_check", emailSenderCheck],
+  ["0019_portal_links_and_unverified_contacts", portalLinksAndUnverifiedContacts],
 ];
 
 function provider(dialect: Dialect): MigrationProvider {

@@ -45,6 +45,7 @@ export interface Database {
   email_mailboxes: EmailMailboxesTable;
   email_messages: EmailMessagesTable;
   email_bounces: EmailBouncesTable;
+  email_participants: EmailParticipantsTable;
   whatsapp_numbers: WhatsappNumbersTable;
   whatsapp_chats: WhatsappChatsTable;
   whatsapp_inbound: WhatsappInboundTable;
@@ -52,6 +53,7 @@ export interface Database {
   whatsapp_outbound: WhatsappOutboundTable;
   portal_requests: PortalRequestsTable;
   requester_languages: RequesterLanguagesTable;
+  requester_links: RequesterLinksTable;
   phone_calls: PhoneCallsTable;
   notification_preferences: NotificationPreferencesTable;
   ticket_watchers: TicketWatchersTable;
@@ -148,6 +150,8 @@ export interface ContactsTable {
   phone: string | null;
   whatsapp_id: string | null;
   user_id: number | null;
+  /** 1 for a contact from an anonymous web form whose address has not been confirmed from its mailbox */
+  unverified: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -197,6 +201,11 @@ export interface TicketMessagesTable {
   body: string;
   channel: string;
   created_at: number;
+  /** who really sent a message that came in by mail: address, display name */
+  sender_address: string | null;
+  sender_name: string | null;
+  /** the sender check of a mail: known (the ticket's requester or someone they copied), unverified (held as a note for staff), accepted (by staff) */
+  sender_status: string | null;
 }
 
 export interface AttachmentsTable {
@@ -497,6 +506,8 @@ export interface KbLearnedEvidenceTable {
   /** 1 when staff linked the article */
   staff: number;
   site_id: number | null;
+  /** words of a ticket: pending until an editor of its site says accepted or rejected; null for searches */
+  review: string | null;
   created_at: number;
 }
 
@@ -565,6 +576,8 @@ export interface EmailMessagesTable {
   ticket_message_id: number | null;
   contact_id: number | null;
   from_address: string | null;
+  /** inbound: the display name the sender gave with their address */
+  from_name: string | null;
   to_address: string | null;
   subject: string | null;
   in_reply_to: string | null;
@@ -579,6 +592,16 @@ export interface EmailMessagesTable {
   status_detail: string | null;
   created_at: number;
   sent_at: number | null;
+}
+
+/** Addresses a ticket's requester copied on their mail: their replies thread as the requester's own. */
+export interface EmailParticipantsTable {
+  ticket_id: number;
+  /** lower case */
+  address: string;
+  /** the requester's mail that copied them */
+  email_message_id: number | null;
+  created_at: number;
 }
 
 export interface EmailBouncesTable {
@@ -697,6 +720,16 @@ export interface PortalRequestsTable {
   language: string;
   ip: string | null;
   created_at: number;
+  /** a hash of what the form carried, so a replay with another body is refused (null before 0017) */
+  fingerprint: string | null;
+}
+
+/** The generation of a ticket's requester links: raised when staff revoke them. */
+export interface RequesterLinksTable {
+  ticket_id: number;
+  generation: number;
+  revoked_at: number;
+  revoked_by: number | null;
 }
 
 /** The language a requester last wrote to us in. */

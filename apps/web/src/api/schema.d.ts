@@ -883,6 +883,8 @@ export interface paths {
                                     email: string | null;
                                     phone: string | null;
                                     whatsappId: string | null;
+                                    /** @description true when the request came from the web form without signing in and its address has not been confirmed from the mailbox: who it claims to be is unproven */
+                                    unverified: boolean;
                                 };
                                 assignee: {
                                     id: number;
@@ -979,6 +981,8 @@ export interface paths {
                                 email: string | null;
                                 phone: string | null;
                                 whatsappId: string | null;
+                                /** @description true when the request came from the web form without signing in and its address has not been confirmed from the mailbox: who it claims to be is unproven */
+                                unverified: boolean;
                             };
                             assignee: {
                                 id: number;
@@ -1031,6 +1035,8 @@ export interface paths {
                                 email: string | null;
                                 phone: string | null;
                                 whatsappId: string | null;
+                                /** @description true when the request came from the web form without signing in and its address has not been confirmed from the mailbox: who it claims to be is unproven */
+                                unverified: boolean;
                             };
                             assignee: {
                                 id: number;
@@ -1110,6 +1116,8 @@ export interface paths {
                                 email: string | null;
                                 phone: string | null;
                                 whatsappId: string | null;
+                                /** @description true when the request came from the web form without signing in and its address has not been confirmed from the mailbox: who it claims to be is unproven */
+                                unverified: boolean;
                             };
                             assignee: {
                                 id: number;
@@ -1198,6 +1206,8 @@ export interface paths {
                                 email: string | null;
                                 phone: string | null;
                                 whatsappId: string | null;
+                                /** @description true when the request came from the web form without signing in and its address has not been confirmed from the mailbox: who it claims to be is unproven */
+                                unverified: boolean;
                             };
                             assignee: {
                                 id: number;
@@ -1273,6 +1283,16 @@ export interface paths {
                                 } | null;
                                 body: string;
                                 channel: string;
+                                /** @description who really sent a message that came in by mail (staff only; null otherwise) */
+                                sender: {
+                                    address: string;
+                                    name: string | null;
+                                    /**
+                                     * @description known: the requester or someone they copied; unverified: held as an internal note until staff accept it; accepted: by staff
+                                     * @enum {string}
+                                     */
+                                    status: "known" | "unverified" | "accepted";
+                                } | null;
                                 createdAt: string;
                                 attachments: {
                                     id: number;
@@ -1341,6 +1361,92 @@ export interface paths {
                             } | null;
                             body: string;
                             channel: string;
+                            /** @description who really sent a message that came in by mail (staff only; null otherwise) */
+                            sender: {
+                                address: string;
+                                name: string | null;
+                                /**
+                                 * @description known: the requester or someone they copied; unverified: held as an internal note until staff accept it; accepted: by staff
+                                 * @enum {string}
+                                 */
+                                status: "known" | "unverified" | "accepted";
+                            } | null;
+                            createdAt: string;
+                            attachments: {
+                                id: number;
+                                filename: string;
+                                contentType: string;
+                                size: number;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                messageId: number | null;
+                                createdAt: string;
+                                url: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{key}/messages/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept mail held from an unverified sender as the requester's public reply (staff working the ticket)
+         * @description Mail that threads onto a ticket by its key or a Message-ID from an address the ticket does not know is held as an internal note (`sender.status` unverified). Accepting makes it the requester's reply from now on: public with its files, reopening the ticket and starting the next-response clock as their reply would; the real sender stays recorded.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                            /** @enum {string} */
+                            kind: "reply" | "note";
+                            author: {
+                                /** @enum {string} */
+                                type: "user" | "contact";
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            body: string;
+                            channel: string;
+                            /** @description who really sent a message that came in by mail (staff only; null otherwise) */
+                            sender: {
+                                address: string;
+                                name: string | null;
+                                /**
+                                 * @description known: the requester or someone they copied; unverified: held as an internal note until staff accept it; accepted: by staff
+                                 * @enum {string}
+                                 */
+                                status: "known" | "unverified" | "accepted";
+                            } | null;
                             createdAt: string;
                             attachments: {
                                 id: number;
@@ -1628,6 +1734,8 @@ export interface paths {
                                 email: string | null;
                                 phone: string | null;
                                 whatsappId: string | null;
+                                /** @description true when the request came from the web form without signing in and its address has not been confirmed from the mailbox: who it claims to be is unproven */
+                                unverified: boolean;
                             };
                             assignee: {
                                 id: number;
@@ -4777,12 +4885,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Words learned from use as articles' search terms, best-evidenced first (agents, coordinators, hub admins) */
+        /** Words learned from use as articles' search terms, best-evidenced first (agents, coordinators, hub admins): those in search, and the others only to the staff of the sites whose people or tickets gave them */
         get: {
             parameters: {
                 query?: {
                     articleId?: number;
                     status?: "active" | "pending" | "removed";
+                    /** @description true: only words that tickets of the reader's sites gave and that wait for their review */
+                    awaitingReview?: "true";
                     limit?: number;
                     offset?: number;
                 };
@@ -4802,10 +4912,12 @@ export interface paths {
                             items: {
                                 articleId: number;
                                 term: string;
-                                /** @description How many different people or tickets vouch for it */
+                                /** @description How many different people or accepted tickets vouch for it */
                                 evidence: number;
                                 /** @enum {string} */
                                 status: "active" | "pending" | "removed";
+                                /** @description How many tickets of the reader's sites gave this word and wait for the reader to accept or reject it */
+                                awaitingReview: number;
                                 updatedAt: string;
                             }[];
                         };
@@ -4853,16 +4965,116 @@ export interface paths {
                         "application/json": {
                             articleId: number;
                             term: string;
-                            /** @description How many different people or tickets vouch for it */
+                            /** @description How many different people or accepted tickets vouch for it */
                             evidence: number;
                             /** @enum {string} */
                             status: "active" | "pending" | "removed";
+                            /** @description How many tickets of the reader's sites gave this word and wait for the reader to accept or reject it */
+                            awaitingReview: number;
                             updatedAt: string;
                         };
                     };
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}/learned-terms/{term}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let search use a word that tickets of your sites gave the article (their agents and coordinators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    term: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            articleId: number;
+                            term: string;
+                            /** @description How many different people or accepted tickets vouch for it */
+                            evidence: number;
+                            /** @enum {string} */
+                            status: "active" | "pending" | "removed";
+                            /** @description How many tickets of the reader's sites gave this word and wait for the reader to accept or reject it */
+                            awaitingReview: number;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kb/articles/{id}/learned-terms/{term}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Keep out of search a word that tickets of your sites gave the article, also after accepting it (their agents and coordinators) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    term: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            articleId: number;
+                            term: string;
+                            /** @description How many different people or accepted tickets vouch for it */
+                            evidence: number;
+                            /** @enum {string} */
+                            status: "active" | "pending" | "removed";
+                            /** @description How many tickets of the reader's sites gave this word and wait for the reader to accept or reject it */
+                            awaitingReview: number;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4941,7 +5153,10 @@ export interface paths {
         /** Say whether an article helped, with an optional comment */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description The site whose page the reader gave it on (default: their only site, if one) */
+                    site?: string;
+                };
                 header?: never;
                 path: {
                     id: number;
@@ -4994,7 +5209,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Feedback on articles and chatbot answers, newest first (agents, coordinators, hub admins) */
+        /** Feedback on articles and chatbot answers, newest first (agents, coordinators, hub admins): that of the sites where the reader is staff, and that of no one site */
         get: {
             parameters: {
                 query?: {
@@ -5225,7 +5440,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A conversation with every turn (the asker, the site's staff, hub admins) */
+        /** A conversation with every turn (the asker and the site's staff) */
         get: {
             parameters: {
                 query?: never;
@@ -5499,13 +5714,13 @@ export interface paths {
         put?: never;
         /**
          * Send a request from the web form, signed in or with a name and an email
-         * @description Answers 429 with Retry-After past the spam limits per address and per person. The receipt's link is also emailed to the requester.
+         * @description Answers 429 with Retry-After past the spam limits per address and per person. The receipt's link is also emailed to the requester. A token needs the tickets:write scope.
          */
         post: {
             parameters: {
                 query?: never;
                 header?: {
-                    /** @description Send the form again safely: the same key from the same person returns the first request */
+                    /** @description Send the form again safely: the same key from the same person with the same request answers the first request (without its link); with another request, 422 idempotency.key_reused */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -5556,10 +5771,10 @@ export interface paths {
                             subject: string;
                             /** @enum {string} */
                             status: "new" | "open" | "pending-requester" | "pending-vendor" | "deferred" | "resolved" | "closed";
-                            /** @description opens this request's page and lets its requester reply, without signing in */
-                            token: string;
-                            /** @description the page to follow the request (also sent by email) */
-                            link: string;
+                            /** @description opens this request's page and lets its requester reply, without signing in; only in the answer that opened the request, never in a replay (the link was sent by email) */
+                            token?: string;
+                            /** @description the page to follow the request (also sent by email); as `token` */
+                            link?: string;
                         };
                     };
                 };
@@ -5575,10 +5790,10 @@ export interface paths {
                             subject: string;
                             /** @enum {string} */
                             status: "new" | "open" | "pending-requester" | "pending-vendor" | "deferred" | "resolved" | "closed";
-                            /** @description opens this request's page and lets its requester reply, without signing in */
-                            token: string;
-                            /** @description the page to follow the request (also sent by email) */
-                            link: string;
+                            /** @description opens this request's page and lets its requester reply, without signing in; only in the answer that opened the request, never in a replay (the link was sent by email) */
+                            token?: string;
+                            /** @description the page to follow the request (also sent by email); as `token` */
+                            link?: string;
                         };
                     };
                 };
@@ -5761,6 +5976,152 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/requests/{key}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm, from the link mailed to it, the address an anonymous request was sent under
+         * @description The request then belongs to the site's contact for that address, and to the account with that address if there is one (it shows among that person's requests); the answer carries a fresh link. Until confirmed, staff see the requester as unverified.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description the token of the confirmation link mailed to the address */
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: string;
+                            site: string;
+                            subject: string;
+                            /** @enum {string} */
+                            status: "new" | "open" | "pending-requester" | "pending-vendor" | "deferred" | "resolved" | "closed";
+                            /** @description opens this request's page and lets its requester reply, without signing in; only in the answer that opened the request, never in a replay (the link was sent by email) */
+                            token?: string;
+                            /** @description the page to follow the request (also sent by email); as `token` */
+                            link?: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mail a new link to each recent request sent from an address (rate-limited)
+         * @description Answers 202 alike whether or not the address is known; the links go only to the address. 429 with Retry-After past the limits per client address and per email address.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: email
+                         * @description the address the request was sent from
+                         */
+                        email: string;
+                        /** @description only requests at this site */
+                        site?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description nothing to tell */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{key}/requester-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke every private link of the ticket's requester issued so far (working staff of its site)
+         * @description The links answer 410 portal.link_revoked from now on; the requester can ask for a new one by mail on the portal.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -6495,8 +6856,11 @@ export interface paths {
                                 kind: string;
                                 messageId: string;
                                 from: string | null;
+                                /** @description the display name the sender gave (mail in) */
+                                fromName: string | null;
                                 to: string | null;
                                 subject: string | null;
+                                /** @description in: taken, held (from a sender the ticket does not know: an internal note for staff), ignored, bounce; out: queued, sent, failed */
                                 status: string;
                                 statusDetail: string | null;
                                 ticketMessageId: number | null;

@@ -50,7 +50,7 @@ export function ArticlePage({ params }: { params: { id: string } }) {
       {/* biome-ignore lint/a11y/noStaticElementInteractions lint/a11y/useKeyWithClickEvents lint/security/noDangerouslySetInnerHtml: the server sanitizes the HTML (markdown-it + sanitize-html); the click handler only re-routes clicks on the links inside, which keep their keyboard behaviour */}
       <div className="prose card" onClick={onClick} dangerouslySetInnerHTML={{ __html: html }} />
       <div lang={lang} className="stack">
-        <Feedback articleId={article.id} />
+        <Feedback articleId={article.id} site={site} />
         <p>
           {t("portal.article.stillStuck")} <Link href="/chat">{t("portal.nav.chat")}</Link> ·{" "}
           <Link href="/requests/new">{t("portal.nav.submit")}</Link>
@@ -69,7 +69,7 @@ function splitTitle(html: string): { html: string; titleId: string | undefined }
   return m ? { html: html.slice(m[0].length), titleId: m[1] } : { html, titleId: undefined };
 }
 
-function Feedback({ articleId }: { articleId: number }) {
+function Feedback({ articleId, site }: { articleId: number; site: string | null }) {
   const [sent, setSent] = useState<boolean | null>(null);
   const [error, setError] = useState<unknown>(null);
   async function send(helpful: boolean) {
@@ -77,7 +77,7 @@ function Feedback({ articleId }: { articleId: number }) {
     try {
       await unwrap(
         api.POST("/api/v1/kb/articles/{id}/feedback", {
-          params: { path: { id: articleId } },
+          params: { path: { id: articleId }, query: site ? { site } : {} },
           body: { helpful },
         }),
       );

@@ -4,7 +4,9 @@ import { type NavItem, Shell } from "../ui/Shell";
 import { PageTitle } from "../ui/ui";
 import { ArticlePage } from "./ArticlePage";
 import { ChatPage } from "./ChatPage";
+import { ConfirmPage } from "./ConfirmPage";
 import { HomePage } from "./HomePage";
+import { LinksPage } from "./LinksPage";
 import { MyRequestsPage } from "./MyRequestsPage";
 import { RequestPage } from "./RequestPage";
 import { SearchPage } from "./SearchPage";
@@ -35,7 +37,9 @@ export function PortalApp() {
         <Route path="/requests/new" component={SubmitPage} />
         <Route path="/requests" component={MyRequestsPage} />
         <Route path="/requests/:key" component={RequestPage} />
+        <Route path="/portal/requests/:key/confirm" component={ConfirmPage} />
         <Route path="/portal/requests/:key" component={TrackPage} />
+        <Route path="/portal/links" component={LinksPage} />
         <Route component={NotFound} />
       </Switch>
     </Shell>

@@ -231,9 +231,12 @@ export function SubmitPage() {
 }
 
 function Received({ receipt, anonymous }: { receipt: Receipt; anonymous: boolean }) {
-  const follow = anonymous
-    ? `/portal/requests/${receipt.key}?token=${encodeURIComponent(receipt.token)}`
-    : `/requests/${receipt.key}`;
+  // A repeated send (a retry after a lost answer) comes back without the link, which only the e-mail holds.
+  const follow = !anonymous
+    ? `/requests/${receipt.key}`
+    : receipt.token
+      ? `/portal/requests/${receipt.key}?token=${encodeURIComponent(receipt.token)}`
+      : null;
   return (
     <div className="stack">
       <PageTitle>{t("portal.submit.thanksTitle")}</PageTitle>
@@ -241,7 +244,7 @@ function Received({ receipt, anonymous }: { receipt: Receipt; anonymous: boolean
         {t(anonymous ? "portal.submit.thanksByEmail" : "portal.submit.thanks", { key: receipt.key })}
       </p>
       <p className="row">
-        <Link href={follow}>{t("portal.submit.follow")}</Link>
+        {follow && <Link href={follow}>{t("portal.submit.follow")}</Link>}
         <Link href="/">{t("portal.nav.help")}</Link>
       </p>
     </div>

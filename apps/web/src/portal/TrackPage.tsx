@@ -1,4 +1,4 @@
-import { useSearch } from "wouter";
+import { Link, useSearch } from "wouter";
 import { ApiError, api, unwrap } from "../api/client";
 import { t } from "../i18n/i18n";
 import { ErrorNote, Loading, PageTitle } from "../ui/ui";
@@ -19,11 +19,19 @@ export function TrackPage({ params }: { params: { key: string } }) {
     [params.key, token],
   );
   if (state.error) {
-    const gone = state.error instanceof ApiError && [400, 403, 404].includes(state.error.status);
+    const bad = state.error instanceof ApiError && [400, 403, 404, 410].includes(state.error.status);
+    const ended = state.error instanceof ApiError && state.error.status === 410;
     return (
       <div className="stack">
         <PageTitle>{t("portal.track.title")}</PageTitle>
-        {gone ? <p className="alert">{t("portal.track.badLink")}</p> : <ErrorNote error={state.error} />}
+        {bad ? (
+          <p className="alert">
+            {t(ended ? "portal.track.endedLink" : "portal.track.badLink")}{" "}
+            <Link href="/portal/links">{t("portal.links.ask")}</Link>
+          </p>
+        ) : (
+          <ErrorNote error={state.error} />
+        )}
       </div>
     );
   }

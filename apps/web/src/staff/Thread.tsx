@@ -1,5 +1,8 @@
+import { useState } from "react";
+import { api, unwrap } from "../api/client";
 import { formatDateTime } from "../i18n/format";
 import { t } from "../i18n/i18n";
+import { ErrorNote } from "../ui/ui";
 import { tierLabel } from "./labels";
 import type { Attachment, AuditEvent, Message, TicketData } from "./ticketData";
 
@@ -43,8 +46,41 @@ export function AttachmentLink({ a }: { a: Attachment }) {
   );
 }
 
+/** Who really sent a mail, for staff; one from an unverified sender can be accepted as the requester's reply. */
+function Sender({ m, canAccept, onAccept }: { m: Message; canAccept: boolean; onAccept: () => void }) {
+  if (!m.sender) return null;
+  const who = m.sender.name ? `${m.sender.name} <${m.sender.address}>` : m.sender.address;
+  return (
+    <p className="row small">
+      <span className="muted">{t("staff.thread.sender", { sender: who })}</span>
+      {m.sender.status === "unverified" && <span className="badge warn">{t("staff.thread.unverified")}</span>}
+      {m.sender.status === "accepted" && <span className="badge">{t("staff.thread.accepted")}</span>}
+      {m.sender.status === "unverified" && canAccept && (
+        <button type="button" onClick={onAccept}>
+          {t("staff.thread.accept")}
+        </button>
+      )}
+    </p>
+  );
+}
+
 /** The thread: public replies, internal notes (marked) and system events, oldest first. */
-export function Thread({ data }: { data: TicketData }) {
+export function Thread({ data, onChanged }: { data: TicketData; onChanged: () => void }) {
+  const [error, setError] = useState<unknown>(null);
+  const canAccept = data.ticket.actions.includes("update");
+  const accept = async (id: number) => {
+    try {
+      setError(null);
+      await unwrap(
+        api.POST("/api/v1/tickets/{key}/messages/{id}/accept", {
+          params: { path: { key: data.ticket.key, id } },
+        }),
+      );
+      onChanged();
+    } catch (e) {
+      setError(e);
+    }
+  };
   const items: Item[] = [
     ...data.messages.map((m) => ({ at: m.createdAt, order: 0, message: m })),
     ...data.events
@@ -54,6 +90,7 @@ export function Thread({ data }: { data: TicketData }) {
   return (
     <section aria-labelledby="thread-title">
       <h2 id="thread-title">{t("staff.thread.title")}</h2>
+      <ErrorNote error={error} />
       <ol className="list thread staff-thread">
         {items.map((it) =>
           it.message ? (
@@ -74,6 +111,11 @@ export function Thread({ data }: { data: TicketData }) {
                 </span>
                 <span className="muted">{formatDateTime(it.message.createdAt)}</span>
               </p>
+              <Sender
+                m={it.message}
+                canAccept={canAccept}
+                onAccept={() => void accept((it.message as Message).id)}
+              />
               <p className="body">{it.message.body}</p>
               {it.message.attachments.length > 0 && (
                 <ul className="attachments">

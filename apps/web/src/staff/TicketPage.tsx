@@ -93,7 +93,7 @@ export function TicketPage({ params }: { params: { key: string } }) {
       <ErrorNote error={data.error} />
       <div className="ticket-layout">
         <div className="stack ticket-main">
-          <Thread data={d} />
+          <Thread data={d} onChanged={data.reload} />
           <ReplyBox ref={replyRef} data={d} onEditing={setEditing} onSent={data.reload} />
         </div>
         <div className="stack ticket-aside">

@@ -7,15 +7,24 @@ export type CannedRow = Selectable<CannedRepliesTable>;
 /** SQL for canned replies. */
 export function createCannedRepository(db: Db) {
   return {
-    /** Hub-wide replies and those of the given sites (all sites when `siteIds` is null). */
-    list: (siteIds: number[] | null) => {
-      let q = db.selectFrom("canned_replies").selectAll();
-      if (siteIds !== null)
-        q = q.where((eb) =>
-          eb.or([eb("site_id", "is", null), ...(siteIds.length ? [eb("site_id", "in", siteIds)] : [])]),
-        );
-      return q.orderBy("title").orderBy("id").execute();
-    },
+    /** Hub-wide replies if asked for, and those of the given sites (every site's when `siteIds` is null). */
+    list: ({ hubWide, siteIds }: { hubWide: boolean; siteIds: number[] | null }) =>
+      db
+        .selectFrom("canned_replies")
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            ...(hubWide ? [eb("site_id", "is", null)] : []),
+            siteIds === null
+              ? eb("site_id", "is not", null)
+              : siteIds.length
+                ? eb("site_id", "in", siteIds)
+                : eb.lit(false),
+          ]),
+        )
+        .orderBy("title")
+        .orderBy("id")
+        .execute(),
     find: (id: number) => db.selectFrom("canned_replies").selectAll().where("id", "=", id).executeTakeFirst(),
     insert: (row: Omit<CannedRow, "id">) =>
       db.insertInto("canned_replies").values(row).returningAll().executeTakeFirstOrThrow(),

@@ -1,11 +1,11 @@
 import type { Db } from "../../db/database.js";
-import { type Actor, actorUserId, SITE_READ_ROLES, sitesWithRole } from "../../shared/actor.js";
+import { type Actor, actorUserId } from "../../shared/actor.js";
 import type { Clock } from "../../shared/clock.js";
 import { toIso } from "../../shared/clock.js";
 import { forbidden, invalid, notFound } from "../../shared/errors.js";
 import { allowedActions } from "../../shared/policy.js";
 import type { SitesService } from "../sites/sites.service.js";
-import { cannedPolicy, mayCreateCanned } from "./canned.policy.js";
+import { cannedPolicy, cannedScope, mayCreateCanned } from "./canned.policy.js";
 import { type CannedRow, createCannedRepository } from "./canned.repository.js";
 import type { CannedCreate, CannedUpdate, CannedView } from "./canned.schemas.js";
 
@@ -24,17 +24,15 @@ export function createCannedService({ db, clock, sites }: { db: Db; clock: Clock
 
   async function views(actor: Actor, rows: CannedRow[]): Promise<CannedView[]> {
     const codes = await sites.codes(rows.flatMap((r) => (r.site_id ? [r.site_id] : [])));
-    return rows
-      .filter((r) => cannedPolicy.read(actor, { siteId: r.site_id }))
-      .map((r) => ({
-        id: r.id,
-        site: r.site_id ? (codes.get(r.site_id) ?? null) : null,
-        title: r.title,
-        body: r.body,
-        language: r.language as CannedView["language"],
-        updatedAt: toIso(r.updated_at),
-        actions: allowedActions(cannedPolicy, actor, { siteId: r.site_id }),
-      }));
+    return rows.map((r) => ({
+      id: r.id,
+      site: r.site_id ? (codes.get(r.site_id) ?? null) : null,
+      title: r.title,
+      body: r.body,
+      language: r.language as CannedView["language"],
+      updatedAt: toIso(r.updated_at),
+      actions: allowedActions(cannedPolicy, actor, { siteId: r.site_id }),
+    }));
   }
 
   async function editable(actor: Actor, id: number): Promise<CannedRow> {
@@ -46,14 +44,17 @@ export function createCannedService({ db, clock, sites }: { db: Db; clock: Clock
   }
 
   return {
-    /** The replies offered at a site (or at every site the actor works at), with what the actor may do. */
+    /**
+     * The replies offered at a site (or at every site the actor works at) that the actor may read
+     * (cannedPolicy.read, as a filter), with what the actor may do.
+     */
     async list(actor: Actor, site?: string): Promise<CannedView[]> {
-      const siteIds = site
-        ? [await siteIdOf(site)]
-        : actor.hubAdmin
-          ? null
-          : sitesWithRole(actor, SITE_READ_ROLES);
-      return views(actor, await repo.list(siteIds));
+      const scope = cannedScope(actor);
+      if (site) {
+        const id = await siteIdOf(site);
+        scope.siteIds = scope.siteIds === null || scope.siteIds.includes(id) ? [id] : [];
+      }
+      return views(actor, await repo.list(scope));
     },
 
     async create(actor: Actor, input: CannedCreate): Promise<CannedView> {

@@ -52,4 +52,39 @@ describe("canned replies", () => {
     expect((await coordinator.delete(`/api/v1/canned-replies/${zmb.json().id}`)).statusCode).toBe(204);
     expect((await zmbAdmin.get("/api/v1/canned-replies?site=ZMB")).json().items).toHaveLength(1);
   });
+
+  it("an engineer gets the hub-wide canned replies only, never a site's own", async () => {
+    const marker = "zmb-canned-marker-a41f";
+    const [hub, coordinator, engineer] = await Promise.all([
+      h.as("hubadmin@demo.test"),
+      h.as("coordinator@demo.test"),
+      h.as("engineer@demo.test"),
+    ]);
+    expect(
+      (await hub.post("/api/v1/canned-replies", { title: "Fixed in a release", body: "Fixed in 1.9." }))
+        .statusCode,
+    ).toBe(201);
+    const own = await coordinator.post("/api/v1/canned-replies", {
+      site: "ZMB",
+      title: "Registrar hotline",
+      body: `Call the Lusaka registrar on ${marker}.`,
+    });
+    expect(own.statusCode).toBe(201);
+
+    for (const url of ["/api/v1/canned-replies", "/api/v1/canned-replies?site=ZMB"]) {
+      const res = await engineer.get(url);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).not.toContain(marker);
+      expect(res.json().items.map((c: { title: string }) => c.title)).toContain("Fixed in a release");
+      expect(res.json().items.every((c: { site: string | null }) => c.site === null)).toBe(true);
+    }
+    const changed = await engineer.patch(`/api/v1/canned-replies/${own.json().id}`, { title: "x" });
+    expect(changed.statusCode).toBe(404);
+    expect(changed.json().code).toBe("canned.not_found");
+    expect(changed.body).not.toContain(marker);
+    const removed = await engineer.delete(`/api/v1/canned-replies/${own.json().id}`);
+    expect(removed.statusCode).toBe(404);
+    const kept = (await coordinator.get("/api/v1/canned-replies?site=ZMB")).json().items;
+    expect(kept).toContainEqual(expect.objectContaining({ title: "Registrar hotline" }));
+  });
 });

@@ -11,9 +11,9 @@ export type ConversationSubject = { siteId: number; userId: number | null };
 export const canAsk = (a: Actor, siteId: number): boolean => isMember(a, siteId);
 
 export const conversationPolicy = {
-  /** the asker, the site's staff who read everything of it, and hub admins */
+  /** the asker and the site's staff who read everything of it (hub admins too only through a membership) */
   read: (a: Actor, c: ConversationSubject) =>
-    a.hubAdmin || (c.userId !== null && c.userId === a.userId) || hasRole(a, c.siteId, SITE_READ_ROLES),
+    (c.userId !== null && c.userId === a.userId) || hasRole(a, c.siteId, SITE_READ_ROLES),
   /** only the asker carries on the conversation (and says whether it helped) */
   reply: (a: Actor, c: ConversationSubject) => c.userId !== null && c.userId === a.userId && a.userId > 0,
 } satisfies Policy<ConversationSubject>;

@@ -42,7 +42,7 @@ export function chatbotRoutes(app: App, { chatbot }: AppContext) {
     {
       schema: {
         tags,
-        summary: "A conversation with every turn (the asker, the site's staff, hub admins)",
+        summary: "A conversation with every turn (the asker and the site's staff)",
         security: secured,
         params: conversationParams,
         response: { 200: conversationDetail },

@@ -246,6 +246,38 @@ describe("who may use the chatbot", () => {
     expect(res.statusCode).toBe(403);
   });
 
+  it("a hub admin reads a site's conversations only through a membership; without one nothing of them shows", async () => {
+    const marker = "zmb-transcript-marker-3e8b";
+    const { conversation } = await ask(requester, `How do I reset the password of ${marker}?`);
+    const hub = await h.as("hubadmin@demo.test");
+    for (const res of [
+      await hub.get(`/api/v1/chatbot/conversations/${conversation.id}`),
+      await hub.post(`/api/v1/chatbot/conversations/${conversation.id}/messages`, { text: "no" }),
+      await hub.post(`/api/v1/chatbot/conversations/${conversation.id}/feedback`, { helpful: false }),
+    ]) {
+      expect(res.statusCode).toBe(404);
+      expect(res.json().code).toBe("chatbot.conversation_not_found");
+      expect(res.body).not.toContain(marker);
+    }
+    expect((await requester.get(`/api/v1/chatbot/conversations/${conversation.id}`)).json().status).toBe(
+      "open",
+    );
+
+    const member = await hub.post("/api/v1/users", {
+      email: "hub-manager-zmb@chatbot.test",
+      name: "Hub admin who manages ZMB",
+      password: "demo1234",
+      hubAdmin: true,
+      memberships: [{ site: "ZMB", role: "manager" }],
+    });
+    expect(member.statusCode).toBe(201);
+    const through = await (await h.as("hub-manager-zmb@chatbot.test")).get(
+      `/api/v1/chatbot/conversations/${conversation.id}`,
+    );
+    expect(through.statusCode).toBe(200);
+    expect(through.body).toContain(marker);
+  });
+
   it("anonymous visitors must sign in (anonymous use is for the portal, later)", async () => {
     const res = await h
       .anonymous()

@@ -16,6 +16,8 @@ export type ContactView = {
   email: string | null;
   phone: string | null;
   whatsappId: string | null;
+  /** from an anonymous web form, and the address not yet confirmed from its mailbox */
+  unverified: boolean;
 };
 
 /** Phone numbers compare as digits with an optional leading plus, whatever the spacing. */
@@ -30,6 +32,7 @@ export const contactView = (c: ContactRow): ContactView => ({
   email: c.email,
   phone: c.phone,
   whatsappId: c.whatsapp_id,
+  unverified: c.unverified === 1,
 });
 
 /**
@@ -58,6 +61,8 @@ export function createContactsService({ clock }: { clock: { now: () => number } 
         .selectFrom("contacts")
         .selectAll()
         .where("site_id", "=", siteId)
+        // An unconfirmed claim to an address is never taken for its owner.
+        .where("unverified", "=", 0)
         .where((eb) => {
           const ors = [];
           if (email) ors.push(eb("email", "=", email));
@@ -105,6 +110,48 @@ export function createContactsService({ clock }: { clock: { now: () => number } 
         .where("id", "=", found.id)
         .returningAll()
         .executeTakeFirstOrThrow();
+    },
+    /**
+     * The contact standing for an anonymous web form's claim to an address at a site: unverified, linked to
+     * no user and apart from any verified contact with the same address, so nothing of an account or of
+     * another contact's requests is reached through it. One per address and site, reused by later claims.
+     */
+    async findOrCreateUnverified(exec: Db, siteId: number, input: ContactInput): Promise<ContactRow> {
+      const email = input.email?.trim().toLowerCase();
+      if (!email)
+        throw invalid("contact.identifier_required", "An unverified requester needs an email", [
+          { field: "email", message: "required" },
+        ]);
+      const found = await exec
+        .selectFrom("contacts")
+        .selectAll()
+        .where("site_id", "=", siteId)
+        .where("unverified", "=", 1)
+        .where("email", "=", email)
+        .executeTakeFirst();
+      if (found) return found;
+      const now = clock.now();
+      return exec
+        .insertInto("contacts")
+        .values({
+          site_id: siteId,
+          name: input.name?.trim() || null,
+          email,
+          phone: input.phone ? normalizePhone(input.phone) || null : null,
+          whatsapp_id: null,
+          user_id: null,
+          unverified: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    },
+    /** The contacts, verified or not, that hold this email at any site (or at one). */
+    async byEmail(exec: Db, email: string, siteId?: number): Promise<ContactRow[]> {
+      let q = exec.selectFrom("contacts").selectAll().where("email", "=", email.trim().toLowerCase());
+      if (siteId !== undefined) q = q.where("site_id", "=", siteId);
+      return q.orderBy("id").execute();
     },
     async byIds(exec: Db, ids: number[]): Promise<Map<number, ContactRow>> {
       const unique = [...new Set(ids)];

@@ -2,12 +2,13 @@ import { z } from "zod";
 import type { AppContext } from "../../app/context.js";
 import { type App, actorOf, secured } from "../../app/http.js";
 import type { Db } from "../../db/database.js";
-import type { Actor } from "../../shared/actor.js";
+import { type Actor, isMember } from "../../shared/actor.js";
 import type { Clock } from "../../shared/clock.js";
 import { toIso } from "../../shared/clock.js";
 import { forbidden } from "../../shared/errors.js";
 import { text } from "../../shared/text.js";
-import { canEditKb } from "./kb.policy.js";
+import type { SitesService } from "../sites/sites.service.js";
+import { canEditKb, kbStaffSites } from "./kb.policy.js";
 import type { KbService } from "./kb.service.js";
 
 const id = z.coerce
@@ -21,6 +22,12 @@ export const feedbackInput = z.strictObject({
   comment: text(2000).optional(),
 });
 export type FeedbackInput = z.infer<typeof feedbackInput>;
+
+export const feedbackSiteQuery = z.strictObject({
+  site: text(20)
+    .optional()
+    .describe("The site whose page the reader gave it on (default: their only site, if one)"),
+});
 
 export const feedbackQuery = z.strictObject({
   kind: z.enum(["article", "chatbot"]).optional(),
@@ -70,8 +77,34 @@ const viewOf = (r: FeedbackRow): FeedbackView => ({
   createdAt: toIso(r.created_at),
 });
 
-/** "Was this helpful?" on articles and on chatbot answers, kept for the editors. */
-export function createKbFeedback({ db, clock, kb }: { db: Db; clock: Clock; kb: KbService }) {
+/**
+ * "Was this helpful?" on articles and on chatbot answers, kept for the editors. Each feedback belongs to
+ * the site it came from (a site variant's site, the site of the page, the reader's only site, or the
+ * chatbot conversation's site) and is read only by that site's staff among the editors (kb.policy.ts).
+ */
+export function createKbFeedback({
+  db,
+  clock,
+  kb,
+  sites,
+}: {
+  db: Db;
+  clock: Clock;
+  kb: KbService;
+  sites: SitesService;
+}) {
+  /** The site a feedback on an article comes from; null when none can be told (several sites, none named). */
+  async function siteOf(actor: Actor, variantOf: string | null, named: string | undefined) {
+    const code = variantOf ?? named;
+    if (code) {
+      const site = (await sites.resolveCodes([code])).found[0];
+      // a variant belongs to its site; a page's site counts only for its members
+      if (site && (variantOf !== null || isMember(actor, site.id))) return site.id;
+    }
+    const mine = [...actor.roles.keys()];
+    return mine.length === 1 ? (mine[0] as number) : null;
+  }
+
   async function insert(
     actor: Actor,
     row: Omit<FeedbackRow, "id" | "created_at" | "user_id" | "helpful" | "comment">,
@@ -93,11 +126,21 @@ export function createKbFeedback({ db, clock, kb }: { db: Db; clock: Clock; kb: 
 
   return {
     /** Feedback on an article the actor may read (404 otherwise); "helpful" teaches it the words searched. */
-    async onArticle(actor: Actor, articleId: number, input: FeedbackInput): Promise<FeedbackView> {
-      await kb.getArticle(actor, articleId, { exact: "true" });
+    async onArticle(
+      actor: Actor,
+      articleId: number,
+      input: FeedbackInput,
+      site?: string,
+    ): Promise<FeedbackView> {
+      const article = await kb.getArticle(actor, articleId, { exact: "true" });
       const saved = await insert(
         actor,
-        { article_id: articleId, conversation_id: null, turn_id: null, site_id: null },
+        {
+          article_id: articleId,
+          conversation_id: null,
+          turn_id: null,
+          site_id: await siteOf(actor, article.site, site),
+        },
         input,
       );
       if (input.helpful) await kb.learnFromHelpfulArticle(actor, articleId);
@@ -122,11 +165,17 @@ export function createKbFeedback({ db, clock, kb }: { db: Db; clock: Clock; kb: 
       );
     },
 
-    /** Every feedback, newest first, for the people who write the knowledge base. */
+    /** Feedback, newest first, for the editors: their sites' and that of no one site (feedbackPolicy.read). */
     async list(actor: Actor, q: FeedbackQuery): Promise<FeedbackView[]> {
       if (!canEditKb(actor))
         throw forbidden("kb.feedback_forbidden", "Only agents, coordinators and hub admins read feedback");
-      let query = db.selectFrom("kb_feedback").selectAll();
+      const staffOf = kbStaffSites(actor);
+      let query = db
+        .selectFrom("kb_feedback")
+        .selectAll()
+        .where((eb) =>
+          eb.or([eb("site_id", "is", null), ...(staffOf.length ? [eb("site_id", "in", staffOf)] : [])]),
+        );
       if (q.kind === "article") query = query.where("conversation_id", "is", null);
       if (q.kind === "chatbot") query = query.where("conversation_id", "is not", null);
       if (q.articleId !== undefined) query = query.where("article_id", "=", q.articleId);
@@ -149,6 +198,7 @@ export function kbFeedbackRoutes(app: App, { kbFeedback }: AppContext) {
         summary: "Say whether an article helped, with an optional comment",
         security: secured,
         params: z.strictObject({ id }),
+        querystring: feedbackSiteQuery,
         body: feedbackInput,
         response: { 201: feedback },
       },
@@ -156,14 +206,17 @@ export function kbFeedbackRoutes(app: App, { kbFeedback }: AppContext) {
     async (req, reply) =>
       reply
         .status(201)
-        .send(await kbFeedback.onArticle(actorOf(req, "tickets:read"), req.params.id, req.body)),
+        .send(
+          await kbFeedback.onArticle(actorOf(req, "tickets:read"), req.params.id, req.body, req.query.site),
+        ),
   );
   app.get(
     "/kb/feedback",
     {
       schema: {
         tags,
-        summary: "Feedback on articles and chatbot answers, newest first (agents, coordinators, hub admins)",
+        summary:
+          "Feedback on articles and chatbot answers, newest first (agents, coordinators, hub admins): that of the sites where the reader is staff, and that of no one site",
         security: secured,
         querystring: feedbackQuery,
         response: { 200: z.object({ items: z.array(feedback) }) },

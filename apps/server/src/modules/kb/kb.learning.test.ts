@@ -68,15 +68,14 @@ describe("search learns from use", () => {
       siteId: null,
     });
     expect(anonymous).toEqual([]);
-    const listed = await (await h.as("hubadmin@demo.test")).get(
-      `/api/v1/kb/learned-terms?articleId=${other}`,
-    );
+    // a ZMB requester's words are listed to ZMB's staff (agent@demo.test is an agent of ZMB)
+    const listed = await (await h.as("agent@demo.test")).get(`/api/v1/kb/learned-terms?articleId=${other}`);
     expect(listed.json().items).toContainEqual(
       expect.objectContaining({ term: "casino", evidence: 1, status: "pending" }),
     );
   });
 
-  it("a staff reply linking an article teaches it the ticket's subject at once", async () => {
+  it("a staff reply linking an article teaches it the ticket's subject once an editor of the ticket's site accepts the words", async () => {
     const agent = await h.as("agent@demo.test");
     const requester = await h.as("requester-zmb@demo.test");
     expect(await found(requester, "laptop screen cracked", other)).toBe(false);
@@ -91,6 +90,11 @@ describe("search learns from use", () => {
       body: `Please see https://tierdesk.test/kb/articles/${other} and /kb/articles/999999 for the steps.`,
     });
     expect(reply.statusCode).toBe(201);
+    expect(await found(requester, "laptop screen cracked", other)).toBe(false);
+    for (const term of ["laptop", "screen", "cracked"]) {
+      const accepted = await agent.post(`/api/v1/kb/articles/${other}/learned-terms/${term}/accept`);
+      expect(accepted.json()).toMatchObject({ term, status: "active", evidence: 1 });
+    }
     expect(await found(requester, "laptop screen cracked", other)).toBe(true);
   });
 
@@ -121,15 +125,16 @@ describe("search learns from use", () => {
       "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu anchor beacon canyon dune";
     const list = words.split(" ");
     for (const [i, w] of list.entries())
-      await h.ctx.kb.learning.record({
-        articleId: other,
-        text: w,
-        language: "en",
-        witness: `ticket:${1000 + i}`,
-        source: "ticket",
-        staff: true,
-        siteId: null,
-      });
+      for (const witness of [`user:${1000 + i}`, `user:${2000 + i}`])
+        await h.ctx.kb.learning.record({
+          articleId: other,
+          text: w,
+          language: "en",
+          witness,
+          source: "search",
+          staff: false,
+          siteId: null,
+        });
     const active = await h.ctx.kb.learning.list(systemActor, {
       articleId: other,
       status: "active",

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Actor, SiteRole } from "../../shared/actor.js";
-import { articlePolicy, canEditKb, canManageCollections, resolveVariant } from "./kb.policy.js";
+import {
+  articlePolicy,
+  canEditKb,
+  canManageCollections,
+  feedbackPolicy,
+  kbReviewSites,
+  resolveVariant,
+} from "./kb.policy.js";
 
 const ZMB = 1;
 const BGD = 2;
@@ -68,6 +75,37 @@ describe("who may write the knowledge base", () => {
       expect(canManageCollections(a)).toBe(manages);
       expect(articlePolicy.read(a, { status: "draft" })).toBe(edits);
       expect(articlePolicy.read(a, { status: "published" })).toBe(true);
+    });
+  }
+});
+
+describe("who reads a site's knowledge-base feedback and reviews its learned words", () => {
+  const cases: Array<[string, Actor, boolean, boolean, boolean]> = [
+    // who, reads ZMB's feedback, reads feedback of no one site, reviews ZMB's words
+    ["an agent of ZMB", actor([[ZMB, "agent"]]), true, true, true],
+    ["a coordinator of ZMB", actor([[ZMB, "coordinator"]]), true, true, true],
+    ["an agent of BGD", actor([[BGD, "agent"]]), false, true, false],
+    [
+      "an agent of BGD who manages ZMB",
+      actor([
+        [BGD, "agent"],
+        [ZMB, "manager"],
+      ]),
+      true,
+      true,
+      false,
+    ],
+    ["a hub admin without membership", actor([], true), false, true, false],
+    ["a hub admin who is an agent of ZMB", actor([[ZMB, "agent"]], true), true, true, true],
+    ["a site admin of ZMB", actor([[ZMB, "site_admin"]]), false, false, false],
+    ["a manager of ZMB", actor([[ZMB, "manager"]]), false, false, false],
+    ["a requester of ZMB", actor([[ZMB, "requester"]]), false, false, false],
+  ];
+  for (const [who, a, readsZmb, readsNone, reviews] of cases) {
+    it(`${who} ${readsZmb ? "reads" : "does not read"} ZMB's feedback and ${reviews ? "reviews" : "does not review"} its words`, () => {
+      expect(feedbackPolicy.read(a, { siteId: ZMB })).toBe(readsZmb);
+      expect(feedbackPolicy.read(a, { siteId: null })).toBe(readsNone);
+      expect(kbReviewSites(a).includes(ZMB)).toBe(reviews);
     });
   }
 });

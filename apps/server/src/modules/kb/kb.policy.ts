@@ -1,4 +1,4 @@
-import { type Actor, sitesWithRole } from "../../shared/actor.js";
+import { type Actor, SITE_READ_ROLES, sitesWithRole } from "../../shared/actor.js";
 import type { Policy } from "../../shared/policy.js";
 import type { ArticleRow } from "./kb.repository.js";
 import type { Shown } from "./kb.schemas.js";
@@ -9,6 +9,22 @@ export type ArticleSubject = { status: string };
 /** Agents and coordinators of any site, and hub admins, write the knowledge base for everyone. */
 export const canEditKb = (a: Actor): boolean =>
   a.hubAdmin || sitesWithRole(a, ["agent", "coordinator"]).length > 0;
+
+/**
+ * What the knowledge base learns from a site's people (their feedback, the words of their searches and
+ * tickets) is that site's data: editors read it for the sites where they are staff, hub admins too only
+ * through a membership. Feedback and words tied to no one site are read by every editor.
+ */
+export const kbStaffSites = (a: Actor): number[] => (canEditKb(a) ? sitesWithRole(a, SITE_READ_ROLES) : []);
+
+/** The sites whose words learned from tickets an actor accepts or rejects: where they write the knowledge base. */
+export const kbReviewSites = (a: Actor): number[] => sitesWithRole(a, ["agent", "coordinator"]);
+
+export const feedbackPolicy = {
+  /** a site's feedback is read by the editors who are its staff; feedback from no one site by every editor */
+  read: (a: Actor, f: { siteId: number | null }) =>
+    canEditKb(a) && (f.siteId === null || kbStaffSites(a).includes(f.siteId)),
+} satisfies Policy<{ siteId: number | null }>;
 
 /** Collections shape the whole hub's knowledge base, so only hub admins manage them. */
 export const canManageCollections = (a: Actor): boolean => a.hubAdmin;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AppContext } from "../../app/context.js";
 import { type App, actorOf, optionalAuth, secured } from "../../app/http.js";
 import { notFound } from "../../shared/errors.js";
-import { kbLearningRoutes } from "./kb.learning.js";
+import { kbLearningRoutes } from "./kb.learning.routes.js";
 import {
   article,
   articleCreate,

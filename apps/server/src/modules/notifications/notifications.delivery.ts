@@ -180,11 +180,14 @@ export function createDelivery(deps: Deps) {
     if (!contact) return;
     const language = await languageOf(contact);
     const reply = n.messageId ? (await tickets.messageRow(n.messageId))?.body : undefined;
-    const text = renderRequesterNotice(n.template, language, {
+    // Someone who wrote without an account under an address not yet confirmed is asked to confirm it.
+    const unverified = n.template === "received" && contact.unverified === 1;
+    const text = renderRequesterNotice(unverified ? "confirm" : n.template, language, {
       key: t.key,
       subject: t.subject,
       status: n.status ?? t.status,
-      link: links.url(t.key, t.id, contact.id),
+      link: await links.url(t.key, t.id, contact.id),
+      ...(unverified ? { confirm: links.confirmUrl(t.key, t.id, contact.id) } : {}),
       ...(reply ? { reply } : {}),
     });
     const notice = {

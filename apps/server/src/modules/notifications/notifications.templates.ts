@@ -2,7 +2,11 @@
 export const NOTICE_LANGUAGES = ["en", "fr", "es", "pt", "ar"] as const;
 export type NoticeLanguage = (typeof NOTICE_LANGUAGES)[number];
 
-export type RequesterTemplate = "received" | "reply" | "status";
+/**
+ * received: a request was taken in; confirm: the same, to an address an anonymous request named and has
+ * not confirmed; reply and status: news of the request; link: a fresh link the requester asked for.
+ */
+export type RequesterTemplate = "received" | "confirm" | "reply" | "status" | "link";
 export type TemplateParams = {
   key: string;
   subject: string;
@@ -10,6 +14,8 @@ export type TemplateParams = {
   link: string;
   /** the reply's text, for "reply" */
   reply?: string;
+  /** the page confirming the address, for "confirm" */
+  confirm?: string;
 };
 
 type Texts = {
@@ -31,6 +37,10 @@ const TEXTS: Record<NoticeLanguage, Texts> = {
       title: "[{key}] We received your request: {subject}",
       body: "Thank you. Your request {key} has been received; the support team will answer it.\nFollow it and reply here: {link}",
     },
+    confirm: {
+      title: "[{key}] We received your request: {subject}",
+      body: "Thank you. Your request {key} has been received; the support team will answer it.\nFollow it and reply here: {link}\n\nIt was sent without signing in. To confirm that this address is yours (the request then joins your own requests if you have an account with us), open: {confirm}\nIf you did not send this request, ignore this message.",
+    },
     reply: {
       title: "[{key}] New reply to your request",
       body: "{reply}\n\nStatus: {status}\nFollow and reply: {link}",
@@ -38,6 +48,10 @@ const TEXTS: Record<NoticeLanguage, Texts> = {
     status: {
       title: "[{key}] Your request is now: {status}",
       body: "{subject}\nFollow and reply: {link}",
+    },
+    link: {
+      title: "[{key}] A new link to your request",
+      body: "You asked for a new link to follow your request {key} ({subject}): {link}\nIf you did not ask for it, ignore this message.",
     },
   },
   fr: {
@@ -54,6 +68,10 @@ const TEXTS: Record<NoticeLanguage, Texts> = {
       title: "[{key}] Nous avons reçu votre demande : {subject}",
       body: "Merci. Votre demande {key} a bien été reçue ; l'équipe de support y répondra.\nSuivez-la et répondez ici : {link}",
     },
+    confirm: {
+      title: "[{key}] Nous avons reçu votre demande : {subject}",
+      body: "Merci. Votre demande {key} a bien été reçue ; l'équipe de support y répondra.\nSuivez-la et répondez ici : {link}\n\nElle a été envoyée sans connexion. Pour confirmer que cette adresse est la vôtre (la demande rejoint alors vos demandes si vous avez un compte chez nous), ouvrez : {confirm}\nSi vous n'avez pas envoyé cette demande, ignorez ce message.",
+    },
     reply: {
       title: "[{key}] Nouvelle réponse à votre demande",
       body: "{reply}\n\nStatut : {status}\nSuivre et répondre : {link}",
@@ -61,6 +79,10 @@ const TEXTS: Record<NoticeLanguage, Texts> = {
     status: {
       title: "[{key}] Votre demande est maintenant : {status}",
       body: "{subject}\nSuivre et répondre : {link}",
+    },
+    link: {
+      title: "[{key}] Un nouveau lien vers votre demande",
+      body: "Vous avez demandé un nouveau lien pour suivre votre demande {key} ({subject}) : {link}\nSi vous ne l'avez pas demandé, ignorez ce message.",
     },
   },
   es: {
@@ -77,6 +99,10 @@ const TEXTS: Record<NoticeLanguage, Texts> = {
       title: "[{key}] Hemos recibido su solicitud: {subject}",
       body: "Gracias. Hemos recibido su solicitud {key}; el equipo de soporte le responderá.\nSígala y responda aquí: {link}",
     },
+    confirm: {
+      title: "[{key}] Hemos recibido su solicitud: {subject}",
+      body: "Gracias. Hemos recibido su solicitud {key}; el equipo de soporte le responderá.\nSígala y responda aquí: {link}\n\nSe envió sin iniciar sesión. Para confirmar que esta dirección es suya (la solicitud se une entonces a sus solicitudes si tiene una cuenta con nosotros), abra: {confirm}\nSi usted no envió esta solicitud, ignore este mensaje.",
+    },
     reply: {
       title: "[{key}] Nueva respuesta a su solicitud",
       body: "{reply}\n\nEstado: {status}\nSeguir y responder: {link}",
@@ -84,6 +110,10 @@ const TEXTS: Record<NoticeLanguage, Texts> = {
     status: {
       title: "[{key}] Su solicitud ahora está: {status}",
       body: "{subject}\nSeguir y responder: {link}",
+    },
+    link: {
+      title: "[{key}] Un nuevo enlace a su solicitud",
+      body: "Pidió un nuevo enlace para seguir su solicitud {key} ({subject}): {link}\nSi no lo pidió, ignore este mensaje.",
     },
   },
   pt: {
@@ -100,6 +130,10 @@ const TEXTS: Record<NoticeLanguage, Texts> = {
       title: "[{key}] Recebemos o seu pedido: {subject}",
       body: "Obrigado. O seu pedido {key} foi recebido; a equipa de suporte irá responder.\nAcompanhe e responda aqui: {link}",
     },
+    confirm: {
+      title: "[{key}] Recebemos o seu pedido: {subject}",
+      body: "Obrigado. O seu pedido {key} foi recebido; a equipa de suporte irá responder.\nAcompanhe e responda aqui: {link}\n\nFoi enviado sem iniciar sessão. Para confirmar que este endereço é seu (o pedido passa então para os seus pedidos, se tiver uma conta connosco), abra: {confirm}\nSe não enviou este pedido, ignore esta mensagem.",
+    },
     reply: {
       title: "[{key}] Nova resposta ao seu pedido",
       body: "{reply}\n\nEstado: {status}\nAcompanhar e responder: {link}",
@@ -107,6 +141,10 @@ const TEXTS: Record<NoticeLanguage, Texts> = {
     status: {
       title: "[{key}] O seu pedido está agora: {status}",
       body: "{subject}\nAcompanhar e responder: {link}",
+    },
+    link: {
+      title: "[{key}] Uma nova ligação para o seu pedido",
+      body: "Pediu uma nova ligação para acompanhar o seu pedido {key} ({subject}): {link}\nSe não a pediu, ignore esta mensagem.",
     },
   },
   ar: {
@@ -123,6 +161,10 @@ const TEXTS: Record<NoticeLanguage, Texts> = {
       title: "[{key}] تلقّينا طلبك: {subject}",
       body: "شكرًا لك. تم استلام طلبك {key} وسيرد عليه فريق الدعم.\nتابِع طلبك وردّ عليه من هنا: {link}",
     },
+    confirm: {
+      title: "[{key}] تلقّينا طلبك: {subject}",
+      body: "شكرًا لك. تم استلام طلبك {key} وسيرد عليه فريق الدعم.\nتابِع طلبك وردّ عليه من هنا: {link}\n\nأُرسل هذا الطلب دون تسجيل الدخول. لتأكيد أن هذا العنوان لك (فينضم الطلب إلى طلباتك إن كان لديك حساب لدينا)، افتح: {confirm}\nإن لم تُرسل هذا الطلب، فتجاهل هذه الرسالة.",
+    },
     reply: {
       title: "[{key}] رد جديد على طلبك",
       body: "{reply}\n\nالحالة: {status}\nللمتابعة والرد: {link}",
@@ -130,6 +172,10 @@ const TEXTS: Record<NoticeLanguage, Texts> = {
     status: {
       title: "[{key}] حالة طلبك الآن: {status}",
       body: "{subject}\nللمتابعة والرد: {link}",
+    },
+    link: {
+      title: "[{key}] رابط جديد لطلبك",
+      body: "طلبتَ رابطًا جديدًا لمتابعة طلبك {key} ({subject}): {link}\nإن لم تطلبه، فتجاهل هذه الرسالة.",
     },
   },
 };
@@ -157,6 +203,7 @@ export function renderRequesterNotice(
     subject: params.subject,
     link: params.link,
     reply: params.reply ?? "",
+    confirm: params.confirm ?? "",
     status: texts.statuses[params.status] ?? params.status,
   };
   return {

@@ -211,7 +211,9 @@ describe("storing attachments", () => {
     expect(download.headers["content-type"]).toMatch(/^text\/plain/);
     expect(download.headers["content-disposition"]).toMatch(/^attachment;/);
     expect(download.headers["x-content-type-options"]).toBe("nosniff");
-    expect(download.headers["content-security-policy"]).toBe("default-src 'none'; sandbox");
+    expect(download.headers["content-security-policy"]).toBe(
+      "default-src 'none'; sandbox; frame-ancestors 'none'",
+    );
   });
 });
 
@@ -405,7 +407,7 @@ describe("who may see attachments", () => {
     expect((await requester.get(item?.url ?? "")).rawPayload.equals(PNG)).toBe(true);
   });
 
-  it("a staff upload is internal until linked to a public reply, and hidden from the requester until then", async () => {
+  it("a staff upload is internal by default and hidden from the requester", async () => {
     const requester = await h.as("requester-zmb@demo.test");
     const agent = await h.as("agent@demo.test");
     const key = await openTicket(requester, {
@@ -425,6 +427,22 @@ describe("who may see attachments", () => {
     expect((await agent.get(item?.url ?? "")).statusCode).toBe(200);
     expect((await requester.get(`/api/v1/tickets/${key}/attachments`)).json().items).toEqual([]);
     expectProblem(await requester.get(item?.url ?? ""), 404, "attachment.not_found");
+  });
+
+  it("a file staff upload as public goes out with their reply and the requester can download it", async () => {
+    const requester = await h.as("requester-zmb@demo.test");
+    const agent = await h.as("agent@demo.test");
+    const key = await openTicket(requester, {
+      site: "ZMB",
+      subject: "Which form do I use?",
+      description: "For late registration.",
+    });
+    const [item] = (
+      await agent.upload(`/api/v1/tickets/${key}/attachments?visibility=public`, [
+        { name: "form.pdf", content: PDF },
+      ])
+    ).json().items as AttachmentJson[];
+    expect(item?.visibility).toBe("public");
 
     const reply = await agent.post(`/api/v1/tickets/${key}/messages`, {
       body: "Please use the attached form.",
@@ -441,6 +459,133 @@ describe("who may see attachments", () => {
     expect(download.rawPayload.equals(PDF)).toBe(true);
     const thread = (await requester.get(`/api/v1/tickets/${key}/messages`)).json().items;
     expect(thread.at(-1).attachments.map((a: AttachmentJson) => a.id)).toEqual([item?.id]);
+  });
+
+  it("a public reply cannot carry a staff-only file, even its uploader's, and nothing is written", async () => {
+    const requester = await h.as("requester-zmb@demo.test");
+    const key = await openTicket(requester, {
+      site: "ZMB",
+      subject: "Duplicate birth record",
+      description: "Two records for one child.",
+    });
+    const coordinator = await h.as("coordinator@demo.test");
+    const agent = await h.as("agent@demo.test");
+    // Dossier evidence is uploaded like this: internal, in no message.
+    const [evidence] = (
+      await coordinator.upload(`/api/v1/tickets/${key}/attachments?visibility=internal`, [
+        { name: "registry-extract.csv", content: CSV },
+      ])
+    ).json().items as AttachmentJson[];
+    const [own] = (
+      await agent.upload(`/api/v1/tickets/${key}/attachments`, [{ name: "own.txt", content: TXT }])
+    ).json().items as AttachmentJson[];
+    const versionBefore = (await agent.get(`/api/v1/tickets/${key}`)).json().version;
+
+    for (const id of [evidence?.id, own?.id]) {
+      const before = await counts();
+      const res = await agent.post(`/api/v1/tickets/${key}/messages`, {
+        body: "Here is what we found.",
+        attachmentIds: [id],
+      });
+      const problem = expectProblem(res, 422, "message.attachment_internal");
+      expect(problem.errors?.map((e) => e.field)).toEqual(["attachmentIds"]);
+      expect(await counts()).toEqual(before);
+    }
+    expect((await agent.get(`/api/v1/tickets/${key}`)).json().version).toBe(versionBefore);
+    expect((await attachmentRows(key)).map((r) => [r.message_id, r.visibility])).toEqual([
+      [null, "internal"],
+      [null, "internal"],
+    ]);
+    expectProblem(await requester.get(evidence?.url ?? ""), 404, "attachment.not_found");
+
+    const note = await agent.post(`/api/v1/tickets/${key}/messages`, {
+      kind: "note",
+      body: "Evidence for the vendor.",
+      attachmentIds: [evidence?.id],
+    });
+    expect(note.statusCode).toBe(201);
+    expect(note.json().attachments).toMatchObject([{ id: evidence?.id, visibility: "internal" }]);
+  });
+
+  it("a requester cannot link a staff-only file to their reply: refused, nothing written, the file still hidden", async () => {
+    const requester = await h.as("requester-zmb@demo.test");
+    const agent = await h.as("agent@demo.test");
+    const key = await openTicket(requester, {
+      site: "ZMB",
+      subject: "Certificate reprint",
+      description: "The reprint fails.",
+    });
+    const [secret] = (
+      await agent.upload(`/api/v1/tickets/${key}/attachments`, [{ name: "evidence.txt", content: TXT }])
+    ).json().items as AttachmentJson[];
+    expect(secret?.visibility).toBe("internal");
+    const versionBefore = (await agent.get(`/api/v1/tickets/${key}`)).json().version;
+    const before = await counts();
+
+    const res = await requester.post(`/api/v1/tickets/${key}/messages`, {
+      body: "Thanks, see attached.",
+      attachmentIds: [secret?.id],
+    });
+    expectProblem(res, 422, "message.attachment_invalid");
+    expect(await counts()).toEqual(before);
+    expect((await agent.get(`/api/v1/tickets/${key}`)).json().version).toBe(versionBefore);
+    const [row] = await attachmentRows(key);
+    expect(row).toMatchObject({ id: secret?.id, message_id: null, visibility: "internal" });
+    expectProblem(await requester.get(secret?.url ?? ""), 404, "attachment.not_found");
+    expect((await requester.get(`/api/v1/tickets/${key}/attachments`)).json().items).toEqual([]);
+  });
+
+  it("a requester's refusal is the same for a staff-only file, someone else's file, a used one, another ticket's and a missing id", async () => {
+    const requester = await h.as("requester-zmb@demo.test");
+    const agent = await h.as("agent@demo.test");
+    const key = await openTicket(requester, { site: "ZMB", subject: "Probe", description: "Ids." });
+    const other = await openTicket(requester, { site: "ZMB", subject: "Other", description: "Ids." });
+    const up = async (who: Client, ticket: string, query = "") =>
+      (
+        (
+          await who.upload(`/api/v1/tickets/${ticket}/attachments${query}`, [
+            { name: "f.txt", content: Buffer.from(`file ${Math.random()}\n`) },
+          ])
+        ).json().items as AttachmentJson[]
+      )[0]?.id as number;
+    const staffOnly = await up(agent, key);
+    const staffPublic = await up(agent, key, "?visibility=public");
+    const otherTickets = await up(requester, other);
+    const used = await up(requester, key);
+    expect(
+      (await requester.post(`/api/v1/tickets/${key}/messages`, { body: "first", attachmentIds: [used] }))
+        .statusCode,
+    ).toBe(201);
+    const missing = Math.max(staffOnly, staffPublic, otherTickets, used) + 1000;
+
+    const bodies = [];
+    for (const id of [staffOnly, staffPublic, otherTickets, used, missing]) {
+      const before = await counts();
+      const res = await requester.post(`/api/v1/tickets/${key}/messages`, {
+        body: "probe",
+        attachmentIds: [id],
+      });
+      expectProblem(res, 422, "message.attachment_invalid");
+      const { requestId: _, ...body } = res.json() as Record<string, unknown>;
+      bodies.push(body);
+      expect(await counts()).toEqual(before);
+    }
+    for (const b of bodies.slice(1)) expect(b).toEqual(bodies[0]);
+    expect(JSON.stringify(bodies[0])).not.toMatch(/internal|staff|exist/i);
+  });
+
+  it("a requester can link their own upload to their reply", async () => {
+    const requester = await h.as("requester-zmb@demo.test");
+    const key = await openTicket(requester, { site: "ZMB", subject: "Photo", description: "Here." });
+    const [mine] = (
+      await requester.upload(`/api/v1/tickets/${key}/attachments`, [{ name: "photo.png", content: PNG }])
+    ).json().items as AttachmentJson[];
+    const res = await requester.post(`/api/v1/tickets/${key}/messages`, {
+      body: "The photo.",
+      attachmentIds: [mine?.id],
+    });
+    expect(res.statusCode).toBe(201);
+    expect(res.json().attachments).toMatchObject([{ id: mine?.id, visibility: "public" }]);
   });
 
   it("an attachment linked to an internal note stays hidden from the requester", async () => {
@@ -502,7 +647,9 @@ describe("who may see attachments", () => {
     const agent = await h.as("agent@demo.test");
     const key = await openTicket(agent, ticketFor);
     const [item] = (
-      await agent.upload(`/api/v1/tickets/${key}/attachments`, [{ name: "a.txt", content: TXT }])
+      await agent.upload(`/api/v1/tickets/${key}/attachments?visibility=public`, [
+        { name: "a.txt", content: TXT },
+      ])
     ).json().items as AttachmentJson[];
     expect(
       (await agent.post(`/api/v1/tickets/${key}/messages`, { body: "first", attachmentIds: [item?.id] }))

@@ -149,12 +149,13 @@ export function createTicketsCore(deps: Deps) {
             email: r.requester_email,
             phone: r.requester_phone,
             whatsappId: r.requester_whatsapp_id,
+            unverified: r.requester_unverified === 1,
           };
         }
         const c = contactRows.get(r.contact_id);
         return c
           ? contactView(c)
-          : { id: r.contact_id, name: null, email: null, phone: null, whatsappId: null };
+          : { id: r.contact_id, name: null, email: null, phone: null, whatsappId: null, unverified: false };
       },
       assignee: (r: TicketRow): TicketView["assignee"] =>
         r.assignee_id

@@ -1,4 +1,4 @@
-import { AppError, conflict, invalid, notFound } from "../../shared/errors.js";
+import { AppError, conflict, forbidden, invalid, notFound } from "../../shared/errors.js";
 
 export const ticketNotFound = () => notFound("ticket.not_found", "No such ticket");
 export const versionConflict = (current: number) =>
@@ -26,3 +26,23 @@ export const assigneeNotEligible = () =>
     [{ field: "assigneeId", message: "not eligible" }],
   );
 export const attachmentNotFound = () => new AppError(404, "attachment.not_found", "No such attachment");
+export const messageNotFound = () => notFound("message.not_found", "No such message on this ticket");
+export const messageNotHeld = () =>
+  conflict("message.not_held", "This message is not held for staff: it is no unverified sender's mail");
+export const acceptForbidden = () =>
+  forbidden(
+    "message.accept_forbidden",
+    "Only staff working this ticket accept mail from an unverified sender as the requester's reply",
+  );
+/** One answer for a missing id, another ticket's, a used one and one the actor may not link, so ids cannot be probed. */
+export const attachmentNotLinkable = () =>
+  invalid("message.attachment_invalid", "Some attachments cannot be linked to this message", [
+    { field: "attachmentIds", message: "unknown, already in a message, or not yours to link" },
+  ]);
+/** Staff may read internal files, so they are told why: a file's visibility is chosen when it is uploaded. */
+export const attachmentInternal = () =>
+  invalid(
+    "message.attachment_internal",
+    "A public reply carries only public files; upload the file with visibility=public to send it to the requester",
+    [{ field: "attachmentIds", message: "internal file" }],
+  );

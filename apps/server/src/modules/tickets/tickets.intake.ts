@@ -1,12 +1,15 @@
 import type { Db } from "../../db/database.js";
 import type { StoredFile } from "../attachments/attachments.store.js";
-import type { ContactInput } from "../contacts/contacts.service.js";
+import type { ContactInput, ContactRow } from "../contacts/contacts.service.js";
 import { RetryableConflict, type TicketsCore } from "./tickets.core.js";
 import { ticketClosed, ticketNotFound } from "./tickets.errors.js";
 import { newTicketRow } from "./tickets.numbers.js";
-import type { EventInput, TicketRow } from "./tickets.repository.js";
+import type { EventInput, TicketRow, TicketsRepository } from "./tickets.repository.js";
 import type { Status } from "./tickets.schemas.js";
 import { statusTimes } from "./tickets.status.js";
+
+/** Who really sent a message that came in by mail, as their mail said. */
+export type MailSender = { address: string; name: string | null };
 
 /** A request that arrived by a channel (WhatsApp, email) from someone known only as a contact. */
 export type ContactIntake = {
@@ -23,8 +26,15 @@ export type ContactIntake = {
    * fails on the unique request key, and the channel takes that as a duplicate.
    */
   checkedNew?: boolean;
+  /**
+   * The requester's identity is a claim nobody has checked (the web form without signing in): the ticket
+   * goes to an unverified contact for the address, never to a known contact or account, until confirmed.
+   */
+  unverified?: boolean;
   tags?: string[];
   files?: StoredFile[];
+  /** the mail's sender, recorded on the first message */
+  sender?: MailSender;
   /** runs inside the intake's transaction, so a channel's own record (an email's Message-ID) commits with the ticket */
   inTx?: IntakeHook;
 };
@@ -43,35 +53,50 @@ export type IntakeHook = (
   done: { ticketId: number; key: string; messageId: number; contactId: number; now: number },
 ) => Promise<void>;
 
+/** The columns recording a sender the ticket knows (its requester, or someone they copied). */
+export const knownSender = (sender?: MailSender) =>
+  sender
+    ? { sender_address: sender.address.toLowerCase(), sender_name: sender.name, sender_status: "known" }
+    : {};
+
+/** Files a channel message brought, linked to it with the visibility given; answers their audit events. */
+export async function recordFiles(
+  repo: TicketsRepository,
+  tx: Db,
+  ticketId: number,
+  messageId: number,
+  files: StoredFile[],
+  visibility: "public" | "internal",
+  now: number,
+) {
+  const events: EventInput[] = [];
+  for (const f of files) {
+    const a = await repo.insertAttachment(tx, {
+      ticket_id: ticketId,
+      filename: f.filename,
+      content_type: f.contentType,
+      size: f.size,
+      sha256: f.sha256,
+      visibility,
+      uploaded_by_user_id: null,
+      created_at: now,
+    });
+    await repo.linkAttachments(tx, ticketId, [a.id], messageId, visibility);
+    events.push({
+      type: "attachment.added",
+      actorUserId: null,
+      after: { attachmentId: a.id, filename: a.filename, size: a.size, visibility },
+    });
+  }
+  return events;
+}
+
 /**
  * Tickets opened and followed by channel intake: the hub itself records what a requester sent, so no
  * signed-in actor is involved; the requester's messages count as theirs (reopening, SLA) as in the web app.
  */
 export function createTicketIntake(core: TicketsCore) {
   const { db, clock, sites, contacts, repo, notify, openTicket, retrying, checkReference } = core;
-
-  async function recordFiles(tx: Db, ticketId: number, messageId: number, files: StoredFile[], now: number) {
-    const events: EventInput[] = [];
-    for (const f of files) {
-      const a = await repo.insertAttachment(tx, {
-        ticket_id: ticketId,
-        filename: f.filename,
-        content_type: f.contentType,
-        size: f.size,
-        sha256: f.sha256,
-        visibility: "public",
-        uploaded_by_user_id: null,
-        created_at: now,
-      });
-      await repo.linkAttachments(tx, ticketId, [a.id], messageId, "public");
-      events.push({
-        type: "attachment.added",
-        actorUserId: null,
-        after: { attachmentId: a.id, filename: a.filename, size: a.size, visibility: "public" },
-      });
-    }
-    return events;
-  }
 
   return {
     /** Opens a Level 1 ticket for a contact who wrote in by a channel; a repeated request key returns the first ticket. */
@@ -84,7 +109,9 @@ export function createTicketIntake(core: TicketsCore) {
       const opened = await retrying(() =>
         db.transaction().execute(async (tx) => {
           const now = clock.now();
-          const contact = await contacts.findOrCreate(tx, site.id, input.requester);
+          const contact = input.unverified
+            ? await contacts.findOrCreateUnverified(tx, site.id, input.requester)
+            : await contacts.findOrCreate(tx, site.id, input.requester);
           const { ticket } = await openTicket(tx, {
             siteCode: site.code,
             ticket: newTicketRow({
@@ -110,6 +137,7 @@ export function createTicketIntake(core: TicketsCore) {
               author_contact_id: contact.id,
               body: input.description,
               channel: input.channel,
+              ...knownSender(input.sender),
             },
             actorUserId: null,
             requesterUserId: contact.user_id,
@@ -117,7 +145,7 @@ export function createTicketIntake(core: TicketsCore) {
               await repo.addEvents(
                 tx,
                 t.id,
-                await recordFiles(tx, t.id, messageId, input.files ?? [], now),
+                await recordFiles(repo, tx, t.id, messageId, input.files ?? [], "public", now),
                 now,
               );
               await input.inTx?.(tx, { ticketId: t.id, key: t.key, messageId, contactId: contact.id, now });
@@ -135,6 +163,8 @@ export function createTicketIntake(core: TicketsCore) {
       body: string;
       channel: string;
       files?: StoredFile[];
+      /** the mail's sender, whom the channel found the ticket knows */
+      sender?: MailSender;
       inTx?: IntakeHook;
     }): Promise<{ messageId: number; ticket: TicketRow }> {
       return retrying(async () => {
@@ -157,8 +187,9 @@ export function createTicketIntake(core: TicketsCore) {
             body: input.body,
             channel: input.channel,
             created_at: now,
+            ...knownSender(input.sender),
           });
-          const files = await recordFiles(tx, t.id, id, input.files ?? [], now);
+          const files = await recordFiles(repo, tx, t.id, id, input.files ?? [], "public", now);
           const events: EventInput[] = [
             {
               type: "reply.added",
@@ -188,6 +219,46 @@ export function createTicketIntake(core: TicketsCore) {
           return id;
         });
         return { messageId, ticket: t };
+      });
+    },
+
+    /**
+     * Moves a ticket that an unverified contact opened onto the verified contact of the same address at its
+     * site (found or made, and joined to the account `userId` of that address), with the requester's
+     * messages: the owner of the mailbox confirmed the request. Links made for the unverified contact stop
+     * working. A ticket no longer on that contact is returned as it is (a confirmation already done).
+     */
+    async confirmRequester(ticketId: number, from: ContactRow, userId: number | null): Promise<TicketRow> {
+      return retrying(async () => {
+        const t = await repo.findById(ticketId);
+        if (!t) throw ticketNotFound();
+        if (t.contact_id !== from.id || !from.unverified) return t;
+        const now = clock.now();
+        return db.transaction().execute(async (tx) => {
+          const to = await contacts.findOrCreate(tx, t.site_id, {
+            email: from.email,
+            name: from.name,
+            userId,
+          });
+          const set = { contact_id: to.id, updated_at: now };
+          if (!(await repo.update(tx, t.id, t.version, set))) throw new RetryableConflict();
+          await repo.moveContactMessages(tx, t.id, from.id, to.id);
+          await repo.addEvents(
+            tx,
+            t.id,
+            [
+              {
+                type: "requester.confirmed",
+                actorUserId: null,
+                before: { contactId: from.id },
+                after: { contactId: to.id, userId: to.user_id },
+              },
+            ],
+            now,
+          );
+          await notify(tx, t.key, t, { type: "updated", fields: ["requester"] }, now);
+          return (await repo.findById(t.id, tx)) as TicketRow;
+        });
       });
     },
 

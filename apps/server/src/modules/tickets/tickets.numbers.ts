@@ -64,6 +64,10 @@ export type Opening = {
     author_contact_id: number | null;
     body: string;
     channel: string;
+    /** who really sent it, for messages that came in by mail */
+    sender_address?: string | null;
+    sender_name?: string | null;
+    sender_status?: string | null;
   };
   /** who opened it: the actor of `ticket.created` and of the first tier segment (null: the hub, by intake) */
   actorUserId: number | null;

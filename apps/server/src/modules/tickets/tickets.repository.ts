@@ -12,6 +12,7 @@ export type TicketWithPeople = TicketRow & {
   requester_email: string | null;
   requester_phone: string | null;
   requester_whatsapp_id: string | null;
+  requester_unverified: number | null;
   assignee_name: string | null;
 };
 /** One level of a ticket's tier history, as read for its page. */
@@ -160,7 +161,9 @@ export function createTicketsRepository(db: Db) {
       .selectFrom("tickets")
       .selectAll("tickets")
       .select((eb) => {
-        const contact = <C extends "user_id" | "name" | "email" | "phone" | "whatsapp_id">(column: C) =>
+        const contact = <C extends "user_id" | "name" | "email" | "phone" | "whatsapp_id" | "unverified">(
+          column: C,
+        ) =>
           eb
             .selectFrom("contacts")
             .select(`contacts.${column}` as `contacts.${C}`)
@@ -171,6 +174,7 @@ export function createTicketsRepository(db: Db) {
           contact("email").as("requester_email"),
           contact("phone").as("requester_phone"),
           contact("whatsapp_id").as("requester_whatsapp_id"),
+          contact("unverified").as("requester_unverified"),
           eb
             .selectFrom("users")
             .select("users.name")
@@ -496,8 +500,38 @@ export function createTicketsRepository(db: Db) {
         body: string;
         channel: string;
         created_at: number;
+        sender_address?: string | null;
+        sender_name?: string | null;
+        sender_status?: string | null;
       },
     ) => tx.insertInto("ticket_messages").values(row).returning("id").executeTakeFirstOrThrow(),
+
+    /**
+     * Makes a held message (an unverified sender's, kept as a note) the requester's public reply;
+     * false when it is no longer held (accepted meanwhile).
+     */
+    async acceptHeld(tx: Db, messageId: number, contactId: number): Promise<boolean> {
+      const res = await tx
+        .updateTable("ticket_messages")
+        .set({ kind: "reply", author_contact_id: contactId, sender_status: "accepted" })
+        .where("id", "=", messageId)
+        .where("kind", "=", "note")
+        .where("sender_status", "=", "unverified")
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
+    },
+
+    /** Makes the files of one message public (a held message accepted); answers their ids. */
+    async publishMessageFiles(tx: Db, ticketId: number, messageId: number): Promise<number[]> {
+      const rows = await tx
+        .updateTable("attachments")
+        .set({ visibility: "public" })
+        .where("ticket_id", "=", ticketId)
+        .where("message_id", "=", messageId)
+        .returning("id")
+        .execute();
+      return rows.map((r) => r.id);
+    },
 
     /** A page of the thread with each staff author's name (read here, like withPeople, to save a round trip). */
     messages(ticketId: number, includeInternal: boolean, afterId: number, limit: number) {
@@ -545,7 +579,29 @@ export function createTicketsRepository(db: Db) {
         .returningAll()
         .executeTakeFirstOrThrow(),
 
+    /** The files of this ticket among these ids that are in no message yet, with who uploaded them. */
+    looseAttachments: (tx: Db, ticketId: number, ids: number[]) =>
+      ids.length
+        ? tx
+            .selectFrom("attachments")
+            .select(["id", "visibility", "uploaded_by_user_id"])
+            .where("ticket_id", "=", ticketId)
+            .where("id", "in", ids)
+            .where("message_id", "is", null)
+            .execute()
+        : Promise.resolve([]),
+
     /** Links loose attachments of this ticket to a message; returns how many were linked. */
+    /** Gives a ticket's messages written as one contact to another (a requester confirmed as a known contact). */
+    async moveContactMessages(tx: Db, ticketId: number, fromContactId: number, toContactId: number) {
+      await tx
+        .updateTable("ticket_messages")
+        .set({ author_contact_id: toContactId })
+        .where("ticket_id", "=", ticketId)
+        .where("author_contact_id", "=", fromContactId)
+        .execute();
+    },
+
     async linkAttachments(tx: Db, ticketId: number, ids: number[], messageId: number, visibility: string) {
       if (!ids.length) return 0;
       const res = await tx

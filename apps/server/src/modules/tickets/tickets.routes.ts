@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AppContext } from "../../app/context.js";
+import { FILE_CSP } from "../../app/headers.js";
 import { type App, actorOf, secured } from "../../app/http.js";
 import { badRequest } from "../../shared/errors.js";
 import {
@@ -141,6 +142,29 @@ export function ticketRoutes(app: App, { tickets }: AppContext) {
         .send(await tickets.addMessage(actorOf(req, "tickets:write"), req.params.key, req.body)),
   );
 
+  app.post(
+    "/tickets/:key/messages/:id/accept",
+    {
+      schema: {
+        tags,
+        summary:
+          "Accept mail held from an unverified sender as the requester's public reply (staff working the ticket)",
+        description:
+          "Mail that threads onto a ticket by its key or a Message-ID from an address the ticket does not know is held as an internal note (`sender.status` unverified). Accepting makes it the requester's reply from now on: public with its files, reopening the ticket and starting the next-response clock as their reply would; the real sender stays recorded.",
+        security: secured,
+        params: ticketParams.extend({
+          id: z.coerce
+            .number()
+            .int()
+            .positive()
+            .max(2 ** 31 - 1),
+        }),
+        response: { 200: message },
+      },
+    },
+    async (req) => tickets.acceptHeldMessage(actorOf(req, "tickets:write"), req.params.key, req.params.id),
+  );
+
   app.get(
     "/tickets/:key/events",
     {
@@ -224,8 +248,7 @@ export function ticketRoutes(app: App, { tickets }: AppContext) {
         .type(file.contentType)
         .header("content-length", file.size)
         .header("content-disposition", disposition)
-        .header("content-security-policy", "default-src 'none'; sandbox")
-        .header("cache-control", "private, max-age=3600")
+        .header("content-security-policy", FILE_CSP)
         .send(file.stream);
     },
   );

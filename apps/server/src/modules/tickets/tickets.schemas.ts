@@ -143,6 +143,11 @@ export const contact = z.object({
   email: z.string().nullable(),
   phone: z.string().nullable(),
   whatsappId: z.string().nullable(),
+  unverified: z
+    .boolean()
+    .describe(
+      "true when the request came from the web form without signing in and its address has not been confirmed from the mailbox: who it claims to be is unproven",
+    ),
 });
 
 export const tierSegment = z.object({
@@ -213,6 +218,9 @@ export const messageCreate = z.strictObject({
 });
 export type MessageCreate = z.infer<typeof messageCreate>;
 
+export const SENDER_STATUSES = ["known", "unverified", "accepted"] as const;
+export type SenderStatus = (typeof SENDER_STATUSES)[number];
+
 export const message = z.object({
   id: z.number(),
   kind: z.enum(["reply", "note"]),
@@ -221,6 +229,18 @@ export const message = z.object({
     .nullable(),
   body: z.string(),
   channel: z.string(),
+  sender: z
+    .object({
+      address: z.string(),
+      name: z.string().nullable(),
+      status: z
+        .enum(SENDER_STATUSES)
+        .describe(
+          "known: the requester or someone they copied; unverified: held as an internal note until staff accept it; accepted: by staff",
+        ),
+    })
+    .nullable()
+    .describe("who really sent a message that came in by mail (staff only; null otherwise)"),
   createdAt: z.string(),
   attachments: z.array(attachment),
 });

@@ -18,6 +18,7 @@ import {
 } from "./tickets.core.js";
 import { versionConflict } from "./tickets.errors.js";
 import { createTicketFeed } from "./tickets.feed.js";
+import { createTicketHeld } from "./tickets.held.js";
 import { createTicketIntake } from "./tickets.intake.js";
 import { newTicketRow } from "./tickets.numbers.js";
 import { ticketCreatePolicy, ticketPolicy, ticketScope } from "./tickets.policy.js";
@@ -60,6 +61,7 @@ export function createTicketsService(deps: Deps) {
     ...createTicketWorkflow(core),
     ...createTicketIntake(core),
     ...createTicketFeed(core),
+    ...createTicketHeld(core),
     /** Opens a ticket at Level 1 of its site. A repeated request key returns the first ticket. */
     async create(
       actor: Actor,

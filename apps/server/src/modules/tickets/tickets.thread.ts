@@ -1,18 +1,34 @@
+import type { Db } from "../../db/database.js";
 import type { Actor } from "../../shared/actor.js";
 import { actorUserId } from "../../shared/actor.js";
 import { toIso } from "../../shared/clock.js";
-import { invalid } from "../../shared/errors.js";
 import { authorize } from "../../shared/policy.js";
 import { RetryableConflict, subjectOf, type TicketsCore } from "./tickets.core.js";
-import { ticketClosed } from "./tickets.errors.js";
+import { attachmentInternal, attachmentNotLinkable, ticketClosed } from "./tickets.errors.js";
 import { ticketPolicy } from "./tickets.policy.js";
 import type { EventInput, TicketRow } from "./tickets.repository.js";
-import type { MessageCreate, MessageView, Status } from "./tickets.schemas.js";
+import type { MessageCreate, MessageView, SenderStatus, Status } from "./tickets.schemas.js";
 import { assertTransition, statusTimes } from "./tickets.status.js";
 
 /** The thread of a ticket: public replies, internal notes and the audit trail. */
 export function createTicketThread(core: TicketsCore) {
   const { db, clock, repo, notify, visible, retrying, attachmentView } = core;
+
+  /**
+   * Whoever may not read internal content links only their own uploads (which are public); an internal
+   * file never goes into a public reply, so it becomes public only by being uploaded as public.
+   */
+  async function checkLinkable(tx: Db, actor: Actor, t: TicketRow, input: MessageCreate) {
+    const ids = [...new Set(input.attachmentIds)];
+    if (!ids.length) return;
+    const internal = ticketPolicy.readInternal(actor, subjectOf(t));
+    const files = (await repo.looseAttachments(tx, t.id, ids)).filter(
+      (f) => internal || (f.visibility === "public" && f.uploaded_by_user_id === actor.userId),
+    );
+    if (files.length !== ids.length) throw attachmentNotLinkable();
+    if (input.kind === "reply" && files.some((f) => f.visibility !== "public")) throw attachmentInternal();
+  }
+
   return {
     /** Adds a public reply or an internal note, linking uploaded attachments and moving the status on. */
     async addMessage(actor: Actor, key: string, input: MessageCreate): Promise<MessageView> {
@@ -38,6 +54,7 @@ export function createTicketThread(core: TicketsCore) {
         if (!fromRequester && input.kind === "reply" && t.first_response_at === null)
           set.first_response_at = now;
         return db.transaction().execute(async (tx) => {
+          await checkLinkable(tx, actor, t, input);
           if (!(await repo.update(tx, t.id, t.version, set))) throw new RetryableConflict();
           const { id } = await repo.insertMessage(tx, {
             ticket_id: t.id,
@@ -56,13 +73,8 @@ export function createTicketThread(core: TicketsCore) {
             id,
             input.kind === "note" ? "internal" : "public",
           );
-          if (linked !== ids.length) {
-            throw invalid(
-              "message.attachment_invalid",
-              "Some attachments are not loose uploads of this ticket",
-              [{ field: "attachmentIds", message: "unknown or already used" }],
-            );
-          }
+          // a file claimed meanwhile by another message
+          if (linked !== ids.length) throw attachmentNotLinkable();
           const events: EventInput[] = [
             {
               type: input.kind === "note" ? "note.added" : "reply.added",
@@ -108,6 +120,15 @@ export function createTicketThread(core: TicketsCore) {
             : null,
         body: m.body,
         channel: m.channel,
+        // Who really sent mail is for staff, who judge unverified senders; the requester sees their thread.
+        sender:
+          internal && m.sender_address
+            ? {
+                address: m.sender_address,
+                name: m.sender_name,
+                status: (m.sender_status ?? "known") as SenderStatus,
+              }
+            : null,
         createdAt: toIso(m.created_at),
         attachments: files.filter((f) => f.message_id === m.id).map((f) => attachmentView(key, f)),
       }));

@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from "node:http";
 import { z } from "zod";
 import type { AppContext } from "../../app/context.js";
 import { type App, actorOf, secured } from "../../app/http.js";
@@ -131,8 +132,9 @@ export function workspaceRoutes(app: App, { workspace, live }: AppContext) {
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
+        ...(reply.getHeaders() as OutgoingHttpHeaders),
         "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
+        "cache-control": "no-store, no-transform",
         connection: "keep-alive",
         "x-accel-buffering": "no",
       });

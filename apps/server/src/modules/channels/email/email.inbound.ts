@@ -6,13 +6,16 @@ import type { Clock } from "../../../shared/clock.js";
 import { AppError } from "../../../shared/errors.js";
 import type { Logger } from "../../../shared/logger.js";
 import type { AttachmentStore, StoredFile } from "../../attachments/attachments.store.js";
+import type { ContactsService } from "../../contacts/contacts.service.js";
 import type { SitesService } from "../../sites/sites.service.js";
 import type { TicketsService } from "../../tickets/tickets.service.js";
+import type { UsersService } from "../../users/users.service.js";
 import { classify, type MailClass, readBounce } from "./email.loops.js";
 import type { EmailOutbound } from "./email.outbound.js";
 import { cleanText, type ParsedEmail, parseEmail } from "./email.parse.js";
 import type { RawStore } from "./email.rawstore.js";
 import type { EmailRepository, MailboxRow } from "./email.repository.js";
+import { createSenderCheck } from "./email.senders.js";
 import { findThread } from "./email.threading.js";
 import { trimReply } from "./email.trim.js";
 
@@ -21,6 +24,8 @@ export type MailSource = { uidValidity: number; uid: number } | null;
 export type TakeResult =
   | { outcome: "duplicate" }
   | { outcome: "opened" | "replied"; ticketKey: string; emailId: number }
+  /** threaded onto a ticket from a sender it does not know: an internal note for staff to accept */
+  | { outcome: "held"; ticketKey: string; emailId: number }
   | { outcome: "ignored" | "bounce"; ticketKey: string | null; emailId: number; reason: string };
 
 type Deps = {
@@ -32,6 +37,8 @@ type Deps = {
   attachments: AttachmentStore;
   tickets: TicketsService;
   sites: SitesService;
+  contacts: ContactsService;
+  users: UsersService;
   outbound: EmailOutbound;
   maxBytes: number;
 };
@@ -47,6 +54,7 @@ const mib = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MiB`;
  */
 export function createEmailInbound(deps: Deps) {
   const { db, clock, log, repo, raw, attachments, tickets, sites, outbound, maxBytes } = deps;
+  const senders = createSenderCheck(deps);
 
   /** Files the mail's attachments; one too large or of a refused type is left out, with a line saying so. */
   async function fileAttachments(mail: ParsedEmail): Promise<{ files: StoredFile[]; dropped: string[] }> {
@@ -97,6 +105,7 @@ export function createEmailInbound(deps: Deps) {
       ticket_message_id: fields.messageId,
       contact_id: fields.contactId,
       from_address: mail.from?.address ?? null,
+      from_name: mail.from?.name ? cleanText(mail.from.name, 300) : null,
       to_address: mailbox.address,
       subject: cleanText(mail.subject, 1000),
       in_reply_to: mail.inReplyTo,
@@ -280,14 +289,23 @@ export function createEmailInbound(deps: Deps) {
         );
         return { outcome: "ignored", ticketKey: null, emailId: row.id, reason: "no sender address" };
       }
+      const sender = {
+        address: mail.from.address,
+        name: mail.from.name ? cleanText(mail.from.name, 300) : null,
+      };
+      // Threading finds the ticket; only the sender decides whether the mail speaks for its requester.
+      const who = thread ? await senders.whoIs(thread.ticket, sender.address) : null;
       const { files, dropped } = await fileAttachments(mail);
-      const reply = thread && thread.ticket.status !== "closed" ? thread.ticket : null;
-      const text = reply ? trimReply(mail.text).body : mail.text.trim();
+      const onTicket = thread && thread.ticket.status !== "closed" ? thread.ticket : null;
+      const text = onTicket ? trimReply(mail.text).body : mail.text.trim();
       const notes = dropped.map((d) => `[${d}]`).join("\n");
       const body = cleanText([text || "(no text)", notes].filter(Boolean).join("\n\n"), BODY_MAX);
       let emailId = 0;
+      /** Records the mail with what it became; `fromRequester`: whom it copies joins the ticket's participants. */
       const hook =
         (
+          status: "taken" | "held",
+          fromRequester: boolean,
           extra?: (
             tx: Db,
             done: { ticketId: number; key: string; contactId: number; now: number },
@@ -299,11 +317,11 @@ export function createEmailInbound(deps: Deps) {
         ) => {
           const row = await record(tx, mailbox, mail, source, sha, {
             kind: cls.kind === "bulk" ? "bulk" : "mail",
-            status: "taken",
-            detail: cls.reason,
+            status,
+            detail: status === "held" ? "from an unverified sender" : cls.reason,
             ticketId: done.ticketId,
             messageId: done.messageId,
-            contactId: done.contactId,
+            contactId: status === "held" ? null : done.contactId,
             now: done.now,
           });
           emailId = row.id;
@@ -320,24 +338,44 @@ export function createEmailInbound(deps: Deps) {
               done.now,
             );
           }
+          if (fromRequester)
+            await senders.rememberCopied(tx, done.ticketId, row.id, sender.address, mail.to, done.now);
           await extra?.(tx, done);
         };
-      if (reply) {
+      if (onTicket) {
         try {
-          const { ticket } = await tickets.addContactMessage({
-            ticketId: reply.id,
+          if (who) {
+            const { ticket } = await tickets.addContactMessage({
+              ticketId: onTicket.id,
+              body,
+              channel: "email",
+              files,
+              sender,
+              inTx: hook("taken", who === "requester"),
+            });
+            return { outcome: "replied", ticketKey: ticket.key, emailId };
+          }
+          const { ticket } = await tickets.addHeldMessage({
+            ticketId: onTicket.id,
             body,
             channel: "email",
             files,
-            inTx: hook(),
+            sender,
+            inTx: hook("held", false),
           });
-          return { outcome: "replied", ticketKey: ticket.key, emailId };
+          log.info(
+            { mailbox: mailbox.id, ticket: ticket.key, emailId },
+            "mail from an unverified sender held",
+          );
+          return { outcome: "held", ticketKey: ticket.key, emailId };
         } catch (e) {
           // Closed between our look and the write: the mail opens a follow-up ticket below.
           if (!(e instanceof AppError && e.code === "ticket.closed")) throw e;
         }
       }
-      const followUp = thread && !reply ? thread.ticket.key : null;
+      // A closed ticket takes no mail: it opens a new ticket of the sender's own, naming the old one,
+      // marked when the old ticket did not know the sender (the link is then only their claim).
+      const followUp = thread ? { of: thread.ticket.key, ...(who ? {} : { sender: "unverified" }) } : null;
       const { ticket, replayed } = await tickets.openForContact({
         siteId: site.id,
         requester: { email: mail.from.address, name: mail.from.name },
@@ -349,13 +387,14 @@ export function createEmailInbound(deps: Deps) {
         checkedNew: true,
         tags: cls.kind === "bulk" ? ["email-bulk"] : [],
         files,
-        inTx: hook(async (tx, done) => {
+        sender,
+        inTx: hook("taken", true, async (tx, done) => {
           if (followUp) {
             await tickets.recordSystemChange(
               tx,
               done.ticketId,
               {},
-              [{ type: "ticket.follow_up", actorUserId: null, after: { of: followUp } }],
+              [{ type: "ticket.follow_up", actorUserId: null, after: followUp }],
               done.now,
             );
           }

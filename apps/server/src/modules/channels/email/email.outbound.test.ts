@@ -68,7 +68,7 @@ describe("mail out through a real SMTP server", () => {
   it("the agent's public reply is sent threaded to the requester's mail, with text, HTML and the files posted with it", async () => {
     const { key, from, messageId } = await request();
     const agent = await h.as("agent@demo.test");
-    const upload = await agent.upload(`/api/v1/tickets/${key}/attachments`, [
+    const upload = await agent.upload(`/api/v1/tickets/${key}/attachments?visibility=public`, [
       { name: "steps.txt", content: Buffer.from("1. Clear the cache\n2. Reload\n"), type: "text/plain" },
     ]);
     expect(upload.statusCode).toBe(201);

@@ -79,7 +79,15 @@ export function createEmailOutbound(deps: Deps) {
     tx: Db,
     row: Omit<
       EmailMessageRow,
-      "id" | "direction" | "status" | "status_detail" | "sent_at" | "uid" | "uid_validity" | "raw_sha256"
+      | "id"
+      | "direction"
+      | "status"
+      | "status_detail"
+      | "sent_at"
+      | "uid"
+      | "uid_validity"
+      | "raw_sha256"
+      | "from_name"
     >,
     within?: { since: number; max: number },
   ): Promise<EmailMessageRow | undefined> {
@@ -92,6 +100,7 @@ export function createEmailOutbound(deps: Deps) {
       uid: null,
       uid_validity: null,
       raw_sha256: null,
+      from_name: null,
     };
     const created = within
       ? await repo.insertMessageWithin(tx, out, within.since, within.max)

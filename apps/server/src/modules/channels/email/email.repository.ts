@@ -154,19 +154,55 @@ export function createEmailRepository(db: Db) {
     insertMessage: (tx: Db, row: Insertable<EmailMessagesTable>) =>
       tx.insertInto("email_messages").values(row).returningAll().executeTakeFirstOrThrow(),
 
-    /** Tickets of the site that mails with these Message-IDs belong to, newest mail first. */
+    /**
+     * Tickets of the site that mails with these Message-IDs belong to, newest mail first. The site is
+     * the ticket's, so a notice sent through the hub's relay (no mailbox) threads too.
+     */
     ticketsByMessageIds: (siteId: number, ids: string[], exec: Db = db) =>
       ids.length
         ? exec
             .selectFrom("email_messages")
-            .innerJoin("email_mailboxes", "email_mailboxes.id", "email_messages.mailbox_id")
+            .innerJoin("tickets", "tickets.id", "email_messages.ticket_id")
             .select(["email_messages.message_id", "email_messages.ticket_id"])
             .where("email_messages.message_id", "in", ids)
-            .where("email_messages.ticket_id", "is not", null)
-            .where("email_mailboxes.site_id", "=", siteId)
+            .where("tickets.site_id", "=", siteId)
             .orderBy("email_messages.id", "desc")
             .execute()
         : Promise.resolve([]),
+
+    /** Whether the address is one the ticket's requester copied on their mail. */
+    async isParticipant(ticketId: number, address: string, exec: Db = db): Promise<boolean> {
+      const row = await exec
+        .selectFrom("email_participants")
+        .select("ticket_id")
+        .where("ticket_id", "=", ticketId)
+        .where("address", "=", address.toLowerCase())
+        .executeTakeFirst();
+      return !!row;
+    },
+
+    /** Remembers addresses the requester copied on a mail of the ticket (lower case; known ones are kept). */
+    addParticipants: async (
+      tx: Db,
+      ticketId: number,
+      emailMessageId: number,
+      addresses: string[],
+      now: number,
+    ): Promise<void> => {
+      if (!addresses.length) return;
+      await tx
+        .insertInto("email_participants")
+        .values(
+          addresses.map((address) => ({
+            ticket_id: ticketId,
+            address: address.toLowerCase(),
+            email_message_id: emailMessageId,
+            created_at: now,
+          })),
+        )
+        .onConflict((oc) => oc.columns(["ticket_id", "address"]).doNothing())
+        .execute();
+    },
 
     outboundByMessageId: (messageId: string, exec: Db = db) =>
       exec

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { AppContext } from "../../../app/context.js";
+import { FILE_CSP } from "../../../app/headers.js";
 import { type App, actorOf, secured } from "../../../app/http.js";
 import { notFound } from "../../../shared/errors.js";
 import { ticketParams } from "../../tickets/tickets.schemas.js";
@@ -18,9 +19,14 @@ const ticketEmail = z.object({
   kind: z.string(),
   messageId: z.string(),
   from: z.string().nullable(),
+  fromName: z.string().nullable().describe("the display name the sender gave (mail in)"),
   to: z.string().nullable(),
   subject: z.string().nullable(),
-  status: z.string(),
+  status: z
+    .string()
+    .describe(
+      "in: taken, held (from a sender the ticket does not know: an internal note for staff), ignored, bounce; out: queued, sent, failed",
+    ),
   statusDetail: z.string().nullable(),
   ticketMessageId: z.number().nullable(),
   hasOriginal: z.boolean(),
@@ -127,7 +133,7 @@ export function emailRoutes(app: App, { email }: AppContext) {
       return reply
         .type("message/rfc822")
         .header("content-disposition", `attachment; filename="${req.params.key}-${req.params.id}.eml"`)
-        .header("content-security-policy", "default-src 'none'; sandbox")
+        .header("content-security-policy", FILE_CSP)
         .send(raw);
     },
   );

@@ -98,6 +98,7 @@ export function createEmailChannel(deps: Deps) {
         kind: r.kind,
         messageId: r.message_id,
         from: r.from_address,
+        fromName: r.from_name,
         to: r.to_address,
         subject: r.subject,
         status: r.status,

@@ -7,17 +7,17 @@ import type { EmailRepository } from "./email.repository.js";
 
 const KEY = "[A-Z][A-Z0-9]{1,9}-[1-9][0-9]{0,9}";
 const SUBJECT_KEY = new RegExp(`\\[(${KEY})\\]`);
-const OUR_ID = new RegExp(`^tierdesk\\.(${KEY})\\.`);
 
 /** The ticket key written in a subject as `[ZMB-1042]`. */
 export const keyInSubject = (subject: string): string | null => subject.match(SUBJECT_KEY)?.[1] ?? null;
 
-/** The ticket key inside a Message-ID we generated (`tierdesk.ZMB-1042.<uuid>@domain`). */
-export const keyInMessageId = (id: string): string | null => id.match(OUR_ID)?.[1] ?? null;
-
 const domainOf = (address: string) => address.slice(address.lastIndexOf("@") + 1) || "tierdesk.invalid";
 
-/** A new Message-ID for mail about a ticket, carrying its key so replies thread even without our records. */
+/**
+ * A new Message-ID for mail about a ticket (`tierdesk.ZMB-1042.<random uuid>@domain`). The key is there
+ * for people reading headers; threading never trusts it: a Message-ID threads only when it is one we
+ * recorded, and its random part (122 bits) cannot be guessed from the key.
+ */
 export const newMessageId = (key: string | null, fromAddress: string): string =>
   `tierdesk.${key ?? "notice"}.${randomUUID()}@${domainOf(fromAddress)}`;
 
@@ -29,8 +29,9 @@ export function ticketSubject(subject: string, key: string, prefix = "Re: "): st
 
 /**
  * Finds the ticket of the mailbox's site a mail answers: by In-Reply-To, then References (newest
- * first), each looked up among the mails we took in and sent out or read from our own Message-IDs,
- * then by the ticket key in the subject.
+ * first), each looked up among the mails we took in and sent out, then by the ticket key in the
+ * subject. Finding the ticket says nothing of who wrote: the caller checks the sender
+ * (email.senders.ts), since a key, and any Message-ID someone was shown, can be copied by anyone.
  */
 export async function findThread(
   deps: { repo: EmailRepository; tickets: TicketsService },
@@ -46,10 +47,6 @@ export async function findThread(
     const hit = known.find((k) => k.message_id === id);
     const ticketId = hit?.ticket_id;
     const ticket = ticketId ? await deps.tickets.rowById(ticketId, exec) : undefined;
-    if (ticket) return { ticket, by: id === mail.inReplyTo ? "in-reply-to" : "references" };
-  }
-  for (const id of ids) {
-    const ticket = await byKey(deps.tickets, site, keyInMessageId(id), exec);
     if (ticket) return { ticket, by: id === mail.inReplyTo ? "in-reply-to" : "references" };
   }
   const ticket = await byKey(deps.tickets, site, keyInSubject(mail.subject), exec);

@@ -25,12 +25,14 @@ const duration = (s: number) => `${Math.floor(s / 60)} min ${s % 60} s`;
 export function createCallsService({ db, clock, sites, users, tickets }: Deps) {
   const repo = createCallsRepository(db);
 
-  /** The site, 404 for people who cannot see it; then the role needed there. */
+  /**
+   * The site, 404 for people who cannot see it; then the role needed there. Hub admins see the site
+   * (they configure it) but read its calls, as all its data, only through a membership.
+   */
   async function siteFor(actor: Actor, code: string, roles: readonly SiteRole[], write: boolean) {
     await sites.get(actor, code);
     const site = (await sites.resolveCodes([code])).found[0] as { id: number; code: string };
-    const allowed = hasRole(actor, site.id, roles) || (!write && actor.hubAdmin);
-    if (!allowed)
+    if (!hasRole(actor, site.id, roles))
       throw forbidden(
         "call.forbidden",
         write
@@ -119,7 +121,7 @@ export function createCallsService({ db, clock, sites, users, tickets }: Deps) {
       return view as CallView;
     },
 
-    /** A site's calls, latest first (its staff and managers, and hub admins). */
+    /** A site's calls, latest first (its staff and managers). */
     async list(actor: Actor, code: string, page: { limit: number; cursor?: string | undefined }) {
       const site = await siteFor(actor, code, SITE_READ_ROLES, false);
       const after = page.cursor ? (decodeCursor(page.cursor, 2) as [number, number]) : null;

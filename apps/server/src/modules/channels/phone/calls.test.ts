@@ -99,3 +99,30 @@ it("only the site's own staff log its calls: other sites' admins get 404, its re
   expect(future.statusCode).toBe(422);
   expect(future.json().errors[0].field).toBe("startedAt");
 });
+
+it("a hub admin reads a site's call log only through a membership; without one nothing of it shows", async () => {
+  const marker = "zmb-call-log-marker-5d21";
+  const logged = await (await h.as("siteadmin-zmb@demo.test")).post(
+    "/api/v1/sites/ZMB/calls",
+    call({ summary: `Caller gave her national id ${marker}` }),
+  );
+  expect(logged.statusCode).toBe(201);
+
+  const hub = await h.as("hubadmin@demo.test");
+  const res = await hub.get("/api/v1/sites/ZMB/calls");
+  expect(res.statusCode).toBe(403);
+  expect(res.json().code).toBe("call.forbidden");
+  expect(res.body).not.toContain(marker);
+
+  const member = await hub.post("/api/v1/users", {
+    email: "hub-manager-zmb@calls.test",
+    name: "Hub admin who manages ZMB",
+    password: "demo1234",
+    hubAdmin: true,
+    memberships: [{ site: "ZMB", role: "manager" }],
+  });
+  expect(member.statusCode).toBe(201);
+  const through = await (await h.as("hub-manager-zmb@calls.test")).get("/api/v1/sites/ZMB/calls?limit=100");
+  expect(through.statusCode).toBe(200);
+  expect(through.body).toContain(marker);
+});

@@ -13,6 +13,7 @@ export function createWebFormRepository() {
         language: string;
         ip: string | null;
         created_at: number;
+        fingerprint: string;
       },
     ): Promise<boolean> {
       const r = await tx
@@ -22,6 +23,18 @@ export function createWebFormRepository() {
         .returning("ticket_id")
         .executeTakeFirst();
       return !!r;
+    },
+
+    /** The form submission that opened the ticket, if it came by the form. */
+    async submission(
+      ticketId: number,
+      exec: Db,
+    ): Promise<{ contact_id: number; anonymous: number; fingerprint: string | null } | undefined> {
+      return exec
+        .selectFrom("portal_requests")
+        .select(["contact_id", "anonymous", "fingerprint"])
+        .where("ticket_id", "=", ticketId)
+        .executeTakeFirst();
     },
   };
 }

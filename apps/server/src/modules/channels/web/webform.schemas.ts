@@ -54,11 +54,25 @@ export const receipt = z.object({
   site: z.string(),
   subject: z.string(),
   status: z.enum(STATUSES),
-  token: z.string().describe("opens this request's page and lets its requester reply, without signing in"),
-  link: z.string().describe("the page to follow the request (also sent by email)"),
+  token: z
+    .string()
+    .optional()
+    .describe(
+      "opens this request's page and lets its requester reply, without signing in; only in the answer that opened the request, never in a replay (the link was sent by email)",
+    ),
+  link: z.string().optional().describe("the page to follow the request (also sent by email); as `token`"),
 });
 
 export const requestParams = z.strictObject({ key: ticketKey });
+
+export const confirmation = z.strictObject({
+  token: z.string().min(20).max(200).describe("the token of the confirmation link mailed to the address"),
+});
+
+export const linkRequest = z.strictObject({
+  email: z.email().max(254).describe("the address the request was sent from"),
+  site: siteCode.optional().describe("only requests at this site"),
+});
 export const tokenQuery = z.strictObject({ token: z.string().min(20).max(200) });
 
 const file = z.object({

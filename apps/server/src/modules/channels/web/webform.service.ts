@@ -4,16 +4,19 @@ import { type Actor, type SiteRole, systemActor, visitorActor } from "../../../s
 import type { Clock } from "../../../shared/clock.js";
 import { toIso } from "../../../shared/clock.js";
 import { AppError, badRequest, invalid, notFound } from "../../../shared/errors.js";
+import { authorize } from "../../../shared/policy.js";
 import { createRateLimiter, type RateLimiter } from "../../../shared/rate-limit.js";
 import { randomToken, sha256 } from "../../../shared/tokens.js";
-import type { AttachmentStore, StagedFile } from "../../attachments/attachments.store.js";
+import type { AttachmentStore, StagedFile, StoredFile } from "../../attachments/attachments.store.js";
 import type { CategoriesService } from "../../categories/categories.service.js";
+import type { ContactsService } from "../../contacts/contacts.service.js";
 import type { KbService } from "../../kb/kb.service.js";
 import type { NotificationsService } from "../../notifications/notifications.service.js";
 import type { SitesService } from "../../sites/sites.service.js";
-import { ticketCreatePolicy } from "../../tickets/tickets.policy.js";
+import { ticketCreatePolicy, ticketPolicy } from "../../tickets/tickets.policy.js";
 import type { TicketRow } from "../../tickets/tickets.repository.js";
 import type { MessageView } from "../../tickets/tickets.schemas.js";
+import { ticketListQuery } from "../../tickets/tickets.schemas.js";
 import type { TicketsService } from "../../tickets/tickets.service.js";
 import type { UsersService } from "../../users/users.service.js";
 import { createWebFormRepository } from "./webform.repository.js";
@@ -22,6 +25,7 @@ import { createUploadTokens } from "./webform.uploads.js";
 
 type Deps = {
   db: Db;
+  contacts: ContactsService;
   clock: Clock;
   secret: string;
   sites: SitesService;
@@ -41,10 +45,43 @@ export const LIMITS = {
   requestsPerContactPerHour: 5,
   uploadsPerIpPerHour: 30,
   repliesPerRequestPerHour: 30,
+  linkMailsPerIpPerHour: 10,
+  linkMailsPerAddressPerHour: 3,
 };
+/** How many of an address's requests, most recently active first, a "new link" mail covers. */
+const LINK_MAIL_REQUESTS = 10;
 
 const requestNotFound = () =>
   notFound("portal.request_not_found", "No such request, or the link is not valid");
+const linkExpired = () =>
+  new AppError(410, "portal.link_expired", "This link has expired; ask for a new one on the portal");
+const linkRevoked = () =>
+  new AppError(
+    410,
+    "portal.link_revoked",
+    "This link was withdrawn by the support team; ask for a new one on the portal",
+  );
+const keyReused = () =>
+  invalid(
+    "idempotency.key_reused",
+    "This Idempotency-Key was already used for a different request; send a new request with a new key",
+  );
+
+/** What a submission asked for, as a hash: a replay under the same key must carry the same request. */
+const fingerprintOf = (input: RequestCreate, site: string, files: StoredFile[]) =>
+  sha256(
+    JSON.stringify([
+      site,
+      input.subject,
+      input.description,
+      input.category,
+      input.name ?? null,
+      input.email?.toLowerCase() ?? null,
+      input.phone ?? null,
+      input.lang ?? null,
+      files.map((f) => f.sha256),
+    ]),
+  );
 
 /** The hub taking in a request at one site (it files the category the requester chose). */
 const intake = (siteId: number): Actor => ({
@@ -59,7 +96,7 @@ const intake = (siteId: number): Actor => ({
  * limits, and the signed link through which a requester without an account follows and answers.
  */
 export function createWebFormService(deps: Deps) {
-  const { db, clock, sites, users, kb, categories, tickets, attachments, notifications } = deps;
+  const { db, clock, sites, users, contacts, kb, categories, tickets, attachments, notifications } = deps;
   const repo = createWebFormRepository();
   const uploads = createUploadTokens(deps.secret);
   const links = notifications.links;
@@ -69,6 +106,8 @@ export function createWebFormService(deps: Deps) {
   const submitByContact = limiter(LIMITS.requestsPerContactPerHour, HOUR);
   const uploadByIp = limiter(LIMITS.uploadsPerIpPerHour, HOUR);
   const replyByRequest = limiter(LIMITS.repliesPerRequestPerHour, HOUR);
+  const linksByIp = limiter(LIMITS.linkMailsPerIpPerHour, HOUR);
+  const linksByAddress = limiter(LIMITS.linkMailsPerAddressPerHour, HOUR);
 
   function throttle(checks: Array<[RateLimiter, string]>) {
     const wait = Math.max(...checks.map(([l, key]) => l.blockedFor(key)));
@@ -100,24 +139,41 @@ export function createWebFormService(deps: Deps) {
     return (await sites.get(systemActor, code)).languages[0] ?? "en";
   }
 
-  /** A request by its key and the token of its link; anything else is "not found". */
+  /**
+   * A request by its key and the token of its link; an unknown token is "not found", and one of ours that
+   * expired or was revoked says so (410) to whoever holds it, with nothing of the request.
+   */
   async function byLink(key: string, token: string): Promise<TicketRow> {
     const t = await tickets.visibleRow(systemActor, key).catch(() => undefined);
-    if (!t || !links.verify(t.id, t.contact_id, token)) throw requestNotFound();
+    if (!t) throw requestNotFound();
+    const state = await links.check(t.id, t.contact_id, token);
+    if (state === "expired") throw linkExpired();
+    if (state === "revoked") throw linkRevoked();
+    if (state !== "valid") throw requestNotFound();
     return t;
   }
 
-  const receipt = (
+  /** The answer to a submission; a replay carries no link, which only the first answer and the mail hold. */
+  async function receipt(
     t: { id: number; key: string; contactId: number; subject: string; status: string },
     site: string,
-  ) => ({
-    key: t.key,
-    site,
-    subject: t.subject,
-    status: t.status as PublicRequest["status"],
-    token: links.token(t.id, t.contactId),
-    link: links.url(t.key, t.id, t.contactId),
-  });
+    withoutLink: boolean,
+  ) {
+    const token = withoutLink ? null : await links.token(t.id, t.contactId);
+    return {
+      key: t.key,
+      site,
+      subject: t.subject,
+      status: t.status as PublicRequest["status"],
+      ...(token ? { token, link: links.page(t.key, token) } : {}),
+    };
+  }
+
+  /** A replay must carry the request that opened the ticket; submissions from before fingerprints pass. */
+  async function assertSameRequest(ticketId: number, fingerprint: string) {
+    const earlier = await repo.submission(ticketId, db);
+    if (earlier?.fingerprint && earlier.fingerprint !== fingerprint) throw keyReused();
+  }
 
   /** Records the submission and queues its receipt in one transaction, once per ticket. */
   async function recordSubmission(
@@ -129,6 +185,7 @@ export function createWebFormService(deps: Deps) {
       language: string;
       ip: string;
       now: number;
+      fingerprint: string;
     },
     withLanguage: boolean,
   ) {
@@ -139,6 +196,7 @@ export function createWebFormService(deps: Deps) {
       language: row.language,
       ip: row.ip,
       created_at: row.now,
+      fingerprint: row.fingerprint,
     });
     if (!first) return;
     if (withLanguage) await notifications.setRequesterLanguage(tx, row.contactId, row.language);
@@ -196,7 +254,10 @@ export function createWebFormService(deps: Deps) {
       };
     },
 
-    /** Takes a request from the form; the same Idempotency-Key from the same person returns the first. */
+    /**
+     * Takes a request from the form; the same Idempotency-Key from the same person with the same request
+     * answers the first (without its link), and with another request is refused.
+     */
     async submit(actor: Actor | null, input: RequestCreate, meta: { ip: string; idempotencyKey?: string }) {
       if (input.website) {
         submitByIp.hit(meta.ip);
@@ -223,6 +284,7 @@ export function createWebFormService(deps: Deps) {
         throw invalid("ticket.unknown_category", `There is no active category ${input.category}`, [
           { field: "category", message: "unknown or inactive category" },
         ]);
+      const fingerprint = fingerprintOf(input, site.code, files);
       const language =
         input.lang ??
         (actor ? (await users.findById(actor.userId))?.language : undefined) ??
@@ -241,6 +303,8 @@ export function createWebFormService(deps: Deps) {
           subject: input.subject,
           description: input.description,
           requestKey,
+          // Nobody has checked that the sender owns the address: see `confirm`.
+          unverified: true,
           files,
           inTx: (tx, done) =>
             recordSubmission(
@@ -252,10 +316,12 @@ export function createWebFormService(deps: Deps) {
                 language,
                 ip: meta.ip,
                 now: done.now,
+                fingerprint,
               },
               true,
             ),
         });
+        if (replayed) await assertSameRequest(ticket.id, fingerprint);
         // The intake files every request as "other"; the requester's choice is applied as the hub's change
         // (again on a replay, should a crash have come between).
         if (ticket.category !== input.category)
@@ -288,16 +354,23 @@ export function createWebFormService(deps: Deps) {
           meta.idempotencyKey,
         );
         const row = await tickets.visibleRow(actor, ticket.key);
+        if (replayed) await assertSameRequest(row.id, fingerprint);
         if (!replayed && files.length) await tickets.recordAttachments(actor, row, files, "public");
-        await db
-          .transaction()
-          .execute((tx) =>
-            recordSubmission(
-              tx,
-              { ticketId: row.id, contactId: row.contact_id, anonymous: false, language, ip: meta.ip, now },
-              input.lang !== undefined,
-            ),
-          );
+        await db.transaction().execute((tx) =>
+          recordSubmission(
+            tx,
+            {
+              ticketId: row.id,
+              contactId: row.contact_id,
+              anonymous: false,
+              language,
+              ip: meta.ip,
+              now,
+              fingerprint,
+            },
+            input.lang !== undefined,
+          ),
+        );
         result = {
           ticket: {
             id: row.id,
@@ -313,7 +386,7 @@ export function createWebFormService(deps: Deps) {
         submitByIp.hit(meta.ip);
         submitByContact.hit(contactKey);
       }
-      return { receipt: receipt(result.ticket, site.code), replayed: result.replayed };
+      return { receipt: await receipt(result.ticket, site.code, result.replayed), replayed: result.replayed };
     },
 
     /** The request as its requester sees it: status, public replies and files. */
@@ -361,6 +434,94 @@ export function createWebFormService(deps: Deps) {
     async attachment(key: string, token: string, id: number) {
       await byLink(key, token);
       return tickets.openAttachment(systemActor, key, id);
+    },
+
+    /**
+     * The owner of the address an anonymous request named confirms it, through the link mailed there:
+     * the request moves from the unverified contact to the site's contact for that address, joined to the
+     * account of that address if there is one, so it shows among that person's requests. Until then the
+     * claim reaches nothing of the account or of that contact's other requests. Confirming twice is
+     * harmless; the answer carries a fresh link for the request (the old one named the unverified contact).
+     */
+    async confirm(key: string, token: string) {
+      const t = await tickets.visibleRow(systemActor, key).catch(() => undefined);
+      const submission = t ? await repo.submission(t.id, db) : undefined;
+      if (!t || !submission?.anonymous) throw requestNotFound();
+      const state = links.checkConfirmation(t.id, submission.contact_id, token);
+      if (state === "expired") throw linkExpired();
+      if (state !== "valid") throw requestNotFound();
+      const from = (await contacts.byIds(db, [submission.contact_id])).get(submission.contact_id);
+      if (!from?.email) throw requestNotFound();
+      const user = await users.findByEmail(from.email);
+      const row = await tickets.confirmRequester(t.id, from, user && !user.disabled ? user.id : null);
+      const current = (await contacts.byIds(db, [row.contact_id])).get(row.contact_id);
+      const site = (await sites.codes([row.site_id])).get(row.site_id) ?? "";
+      return receipt(
+        { id: row.id, key: row.key, contactId: row.contact_id, subject: row.subject, status: row.status },
+        site,
+        // a link only for the address that confirmed, should the request have changed hands since
+        current?.email !== from.email,
+      );
+    },
+
+    /** Staff end every private link of a ticket issued so far; the requester can ask for a new one by mail. */
+    async revokeLinks(actor: Actor, key: string): Promise<void> {
+      const t = await tickets.visibleRow(actor, key);
+      authorize(actor, ticketPolicy.update, {
+        siteId: t.site_id,
+        tier: t.tier,
+        vendorTeamId: t.vendor_team_id,
+        requesterUserId: t.requester_user_id,
+      });
+      await db.transaction().execute(async (tx) => {
+        await tickets.lockRows(tx, [t.id]);
+        const now = clock.now();
+        await links.revoke(tx, t.id, actor.userId, now);
+        await tickets.recordSystemChange(
+          tx,
+          t.id,
+          {},
+          [{ type: "requester_link.revoked", actorUserId: actor.userId }],
+          now,
+        );
+      });
+    },
+
+    /**
+     * Mails a fresh link to each recent request of whoever holds this address (at the site, if named).
+     * The answer is the same whether or not anything was sent, and the limits count every address alike,
+     * so it tells no one which addresses we know; only the mailbox learns the links.
+     */
+    async requestLinks(input: { email: string; site?: string | undefined }, ip: string): Promise<void> {
+      const address = input.email.trim().toLowerCase();
+      throttle([
+        [linksByIp, ip],
+        [linksByAddress, address],
+      ]);
+      linksByIp.hit(ip);
+      linksByAddress.hit(address);
+      const site = input.site ? (await sites.resolveCodes([input.site])).found[0] : undefined;
+      if (input.site && !site) return;
+      const found = await contacts.byEmail(db, address, site?.id);
+      const ids: number[] = [];
+      for (const c of found) {
+        const page = await tickets.list(
+          intake(c.site_id),
+          ticketListQuery.parse({ requester: c.id, sort: "-updated", limit: LINK_MAIL_REQUESTS }),
+        );
+        for (const v of page.items) ids.push((await tickets.visibleRow(intake(c.site_id), v.key)).id);
+      }
+      if (!ids.length) return;
+      // Each ask is its own notice (the job's retries still send it once).
+      const ask = randomToken(12);
+      await db.transaction().execute(async (tx) => {
+        for (const ticketId of ids.slice(0, LINK_MAIL_REQUESTS))
+          await notifications.queueRequester(tx, {
+            ticketId,
+            template: "link",
+            dedupeKey: `portal:${ticketId}:link:${ask}`,
+          });
+      });
     },
 
     /** Takes files ahead of the request or reply they belong to; each comes back as a signed token. */
