@@ -481,7 +481,45 @@ export function sweep(op: Operation, hints: Hints, cursors: Cursors, seed: numbe
   mutations(op, model, cursors).forEach((arb, i) => {
     out.push(...fc.sample(arb, { seed: seed + i, numRuns: 1 }));
   });
-  return [...out, ...requestLevel(op, model), ...worstTexts(op, model), ...pastInt32(op, model)];
+  return [
+    ...out,
+    ...requestLevel(op, model),
+    ...worstTexts(op, model),
+    ...pastInt32(op, model),
+    ...nulInUrl(op, model),
+  ];
+}
+
+const isString = (s: Schema): boolean =>
+  [s.type].flat().includes("string") || !!s.anyOf?.some(isString) || !!s.oneOf?.some(isString);
+
+/**
+ * A NUL and a lone surrogate in every path and query parameter that takes text: the JSON parser refuses
+ * them in bodies, but URL text reaches the handlers as decoded, and PostgreSQL refuses NUL.
+ */
+function nulInUrl(op: Operation, model: Model): FuzzCase[] {
+  const out: FuzzCase[] = [];
+  for (const p of op.params) {
+    const s = p.schema.type === "array" && p.schema.items ? p.schema.items : p.schema;
+    if (!isString(s) || (p.in !== "path" && p.in !== "query")) continue;
+    for (const [label, value] of [
+      ["nul-inside", "ab%00cd"],
+      ["encoded-surrogate", "ab%ED%A0%80cd"],
+    ]) {
+      const kind = `${p.in} ${p.name}: ${label}`;
+      if (p.in === "path")
+        out.push(render(op, { ...model, path: { ...model.path, [p.name]: value as string } }, kind));
+      else
+        out.push(
+          render(
+            op,
+            { ...model, query: [...model.query.filter(([k]) => k !== p.name), [p.name, value as string]] },
+            kind,
+          ),
+        );
+    }
+  }
+  return out;
 }
 
 const isInteger = (s: Schema): boolean =>
