@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import fc from "fast-check";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,6 +14,7 @@ import {
   requestArbitrary,
   sweep,
 } from "./fuzz/requests.js";
+import { fault } from "./fuzz/verdict.js";
 import { Client, createHarness, dialect } from "./harness.js";
 
 /**
@@ -102,6 +104,8 @@ const coveredOps = new Set<string>();
 /** Per operation: how many requests got through (2xx), and the error codes of the rest, to see how deep the fuzz reached. */
 const reach = new Map<string, { ok: number; codes: Map<string, number> }>();
 const slowest: Array<{ ms: number; what: string }> = [];
+// How long the event loop was blocked at worst while fuzzing (reported; the bound is on each request).
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
 
 const seedFor = (...parts: string[]) =>
   createHash("sha256")
@@ -210,6 +214,7 @@ beforeAll(async () => {
     }
   }
   await harvest.refresh();
+  loopDelay.enable();
   for (const op of operations) {
     const cursorParam = op.params.find((p) => p.in === "query" && /cursor/i.test(p.name));
     if (!cursorParam || op.method !== "GET") continue;
@@ -288,24 +293,6 @@ async function send(op: Operation, c: FuzzCase, actor: Actor, address: string) {
   return { status, type, body, ms: performance.now() - started };
 }
 
-/** Why a response breaks the rules, or null. */
-function fault(r: { status: number; type: string; body: string; ms: number }): string | null {
-  if (r.status >= 500) return `answered ${r.status}`;
-  if (r.ms > REQUEST_BOUND_MS) return `took ${Math.round(r.ms)} ms (bound ${REQUEST_BOUND_MS} ms)`;
-  if (r.status >= 400) {
-    if (!/^application\/problem\+json/.test(r.type))
-      return `error ${r.status} is ${r.type || "untyped"}, not problem+json`;
-    let code: unknown;
-    try {
-      code = (JSON.parse(r.body) as { code?: unknown }).code;
-    } catch {
-      return `error ${r.status} body is not JSON`;
-    }
-    if (typeof code !== "string" || !code) return `error ${r.status} has no code`;
-  }
-  return null;
-}
-
 function noteReach(op: string, r: { status: number; body: string }) {
   const entry = reach.get(op) ?? { ok: 0, codes: new Map<string, number>() };
   reach.set(op, entry);
@@ -349,7 +336,7 @@ async function batch(op: Operation, actor: Actor, cases: FuzzCase[]) {
     noteReach(op.id, r);
     slowest.push({ ms: r.ms, what: `${op.id} [${c.kind}] as ${actor.name}: ${r.status}` });
     slowest.sort((a, b) => b.ms - a.ms).splice(5);
-    const why = fault(r);
+    const why = fault(r, REQUEST_BOUND_MS);
     if (!why) continue;
     if (known) {
       const entry = tolerated.get(known.cause) ?? {
@@ -430,6 +417,7 @@ describe(`fuzz over every operation of the OpenAPI document (${dialect}, seed ${
       if (![...tolerated.values()].some((t) => t.cause === k.cause))
         lines.push(`  known failure not seen (remove it?): ${k.cause}`);
     }
+    lines.push(`  longest event-loop block: ${Math.round(loopDelay.max / 1e6)} ms`);
     lines.push(`  slowest: ${slowest.map((s) => `${Math.round(s.ms)} ms ${s.what}`).join("; ")}`);
     const never = [...reach].filter(([, r]) => r.ok === 0);
     lines.push(`  operations never answered 2xx (${never.length}):`);
