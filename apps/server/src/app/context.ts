@@ -68,8 +68,18 @@ export function createContext(
   categories.onRankChange((key, rank) => tickets.rerankPriority(key, rank));
   const workspace = createWorkspaceService({ db, clock, tickets });
   // PostgreSQL identity values may commit out of order: the live poller looks back over recent ids.
-  const live = createLiveHub({ tickets, sites, clock, log, lookback: database.pg ? 100 : 0 });
+  const live = createLiveHub({
+    tickets,
+    sites,
+    clock,
+    log,
+    lookback: database.pg ? 100 : 0,
+    recheckMs: config.liveRecheckSeconds * 1000,
+  });
   tickets.onWrite(async () => live.nudge());
+  // Registered after the auth service's own listener, which drops the cached actors first.
+  users.onActorChange((userId) => live.recheckUser(userId));
+  auth.onCredentialsEnd((userId) => live.recheckUser(userId));
   const canned = createCannedService({ db, clock, sites });
   const links = createLinksService({ db, clock, tickets, sites });
   const notifications = createNotificationsService({

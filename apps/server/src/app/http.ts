@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { AuthService } from "../modules/auth/auth.service.js";
 import type { Actor, Scope } from "../shared/actor.js";
 import { forbidden, unauthorized } from "../shared/errors.js";
 
@@ -26,6 +27,28 @@ export function actorOf(req: FastifyRequest, scope: Scope): Actor {
   if (!actor) throw unauthorized();
   if (!actor.scopes.has(scope)) throw forbidden("auth.scope_missing", `This token lacks the ${scope} scope`);
   return actor;
+}
+
+/**
+ * Reads the request's actor again later through the same session or API token, for long-lived
+ * streams: undefined once the credential ended or no longer carries the scope.
+ */
+export function actorReloader(
+  req: FastifyRequest,
+  auth: Pick<AuthService, "resolveSession" | "resolveToken">,
+  scope: Scope,
+): () => Promise<Actor | undefined> {
+  const sessionId = req.sessionId;
+  const [scheme, token] = (req.headers.authorization ?? "").split(" ");
+  const bearer = !sessionId && scheme?.toLowerCase() === "bearer" && token ? token : null;
+  return async () => {
+    const actor = sessionId
+      ? (await auth.resolveSession(sessionId))?.actor
+      : bearer
+        ? await auth.resolveToken(bearer)
+        : undefined;
+    return actor?.scopes.has(scope) ? actor : undefined;
+  };
 }
 
 /** OpenAPI security requirement shared by authenticated routes. */

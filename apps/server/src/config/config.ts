@@ -34,6 +34,7 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
   SLA_SWEEP_SECONDS: z.coerce.number().min(0.1).max(300).default(5),
   REQUESTER_LINK_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  LIVE_RECHECK_SECONDS: z.coerce.number().min(0.05).max(60).default(2),
   NOTIFICATION_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(5),
   NOTIFICATION_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SMTP_URL: z
@@ -71,6 +72,8 @@ export type Config = {
   slaSweepSeconds: number;
   /** how many days a requester's private link works after it was issued (each notice carries a fresh one) */
   requesterLinkDays: number;
+  /** how often an open live event stream reads its session or token again (its person may have been changed) */
+  liveRecheckSeconds: number;
   /** how often an email or WhatsApp notice is retried (the delay doubles each time) before it counts as failed */
   notificationRetry: { limit: number; delaySeconds: number };
   /** process-wide email settings: the SMTP relay for sites without their own, IMAP polling, the SMTP listener */
@@ -116,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: publicUrl.startsWith("https://"),
     slaSweepSeconds: e.SLA_SWEEP_SECONDS,
     requesterLinkDays: e.REQUESTER_LINK_DAYS,
+    liveRecheckSeconds: e.LIVE_RECHECK_SECONDS,
     notificationRetry: {
       limit: e.NOTIFICATION_RETRY_LIMIT,
       delaySeconds: e.NOTIFICATION_RETRY_DELAY_SECONDS,

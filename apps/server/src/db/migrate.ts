@@ -20,6 +20,7 @@ import { ticketNumberSequences } from "./migrations/0016_ticket_number_sequences
 import { kbSiteScopedLearningAndFeedback } from "./migrations/0017_kb_site_scoped_learning_and_feedback.js";
 import { emailSenderCheck } from "./migrations/0018_email_sender_check.js";
 import { portalLinksAndUnverifiedContacts } from "./migrations/0019_portal_links_and_unverified_contacts.js";
+import { signInThrottles } from "./migrations/0020_sign_in_throttles.js";
 import type { DialectMigration } from "./migrations/helpers.js";
 
 // Forward-only and in order; the name is what the database remembers, so never rename one.
@@ -43,6 +44,7 @@ const migrations: Array<[string, DialectMigration]> = [
   ["0017_kb_site_scoped_learning_and_feedback", kbSiteScopedLearningAndFeedback],
   ["0018_email_sender_check", emailSenderCheck],
   ["0019_portal_links_and_unverified_contacts", portalLinksAndUnverifiedContacts],
+  ["0020_sign_in_throttles", signInThrottles],
 ];
 
 function provider(dialect: Dialect): MigrationProvider {

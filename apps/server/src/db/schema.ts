@@ -13,6 +13,7 @@ export interface Database {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   password_resets: PasswordResetsTable;
+  sign_in_throttles: SignInThrottlesTable;
   contacts: ContactsTable;
   site_counters: SiteCountersTable;
   tickets: TicketsTable;
@@ -140,6 +141,16 @@ export interface PasswordResetsTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+}
+
+/** Failed sign-ins per (account, address), account or address; `key` is a hash of which. */
+export interface SignInThrottlesTable {
+  key: string;
+  failures: number;
+  blocked_until: number;
+  last_failure_at: number;
+  signed_in_at: number | null;
+  updated_at: number;
 }
 
 export interface ContactsTable {

@@ -4,11 +4,11 @@ import type { Clock } from "../../shared/clock.js";
 import { toIso, toIsoOrNull } from "../../shared/clock.js";
 import { AppError, forbidden, invalid, notFound, unauthorized } from "../../shared/errors.js";
 import { authorize } from "../../shared/policy.js";
-import { createRateLimiter } from "../../shared/rate-limit.js";
 import { randomToken, sha256 } from "../../shared/tokens.js";
 import { userPolicy } from "../users/users.policy.js";
 import type { UsersService } from "../users/users.service.js";
 import { decoyHash, hashPassword, verifyPassword } from "./auth.passwords.js";
+import { createSignInThrottle } from "./auth.throttle.js";
 
 const SESSION_IDLE_MS = 7 * 24 * 3600_000;
 const SESSION_MAX_MS = 30 * 24 * 3600_000;
@@ -83,13 +83,40 @@ function createAuthCache(max: number) {
 
 /** Sign-in, sessions, API tokens and password resets. */
 export function createAuthService({ db, clock, users, publicUrl }: Deps) {
-  // Failed sign-ins are counted per account and per address, so neither guessing one account's
-  // password nor spraying one password over many accounts gets far.
-  const byEmail = createRateLimiter({ limit: 5, windowMs: 15 * 60_000, now: clock.now });
-  const byIp = createRateLimiter({ limit: 30, windowMs: 15 * 60_000, now: clock.now });
+  // Failed sign-ins are counted per (account, address), per account and per address, so neither
+  // guessing one account's password nor spraying one password over many accounts gets far.
+  const throttle = createSignInThrottle({ db, clock });
   const cache = createAuthCache(AUTH_CACHE_MAX);
+  const credentialListeners: Array<(userId: number) => void> = [];
+  /** Tells the listeners that a session or token of the user ended here (the live hub closes its streams). */
+  const credentialsEnded = (userId: number) => {
+    for (const listener of credentialListeners) listener(userId);
+  };
   const userOf = (entry: Cached) => (entry.kind === "session" ? entry.info.actor : entry.actor).userId;
-  users.onActorChange((userId) => cache.dropWhere((entry) => userOf(entry) === userId));
+  users.onActorChange(async (userId, { access }) => {
+    cache.dropWhere((entry) => userOf(entry) === userId);
+    // A link issued for the person as they were must not set the password of who they are now.
+    if (access)
+      await db
+        .deleteFrom("password_resets")
+        .where("user_id", "=", userId)
+        .where("used_at", "is", null)
+        .execute();
+  });
+
+  /**
+   * Whether the issuer of a reset link may still reset the person's password: checked again when the
+   * link is used, so that a change made by another process, or by hand in the database, cannot turn
+   * a site admin's link for a requester into a way into a more powerful account.
+   */
+  async function issuerMayStillReset(link: { user_id: number; created_by: number }): Promise<boolean> {
+    const [issuer, subject, person] = await Promise.all([
+      users.loadActor(link.created_by, ALL_SCOPES, "session"),
+      users.subject(link.user_id),
+      users.findById(link.user_id),
+    ]);
+    return !!issuer && !!subject && person?.disabled === 0 && userPolicy.resetPassword(issuer, subject);
+  }
 
   // The last-seen and last-used times only need minute precision: on a cache hit they are written
   // without waiting. A lost write makes an idle session end at most a minute early.
@@ -97,36 +124,27 @@ export function createAuthService({ db, clock, users, publicUrl }: Deps) {
     write.catch(() => undefined);
   }
 
-  function throttled(email: string, ip: string) {
-    const wait = Math.max(byEmail.blockedFor(email), byIp.blockedFor(ip));
-    if (wait > 0) {
-      throw new AppError(
-        429,
-        "auth.too_many_attempts",
-        "Too many failed sign-ins; try again later",
-        undefined,
-        {
-          "retry-after": String(wait),
-        },
-      );
-    }
-  }
-
   return {
     /** Checks the password and opens a session; returns the raw session id for the cookie. */
     async login(email: string, password: string, meta: { ip: string; userAgent?: string }) {
       const key = email.trim().toLowerCase();
-      throttled(key, meta.ip);
+      const attempt = await throttle.begin(key, meta.ip);
+      if ("retryAfter" in attempt) {
+        throw new AppError(
+          429,
+          "auth.too_many_attempts",
+          "Too many failed sign-ins; try again later",
+          undefined,
+          { "retry-after": String(attempt.retryAfter) },
+        );
+      }
       const user = await users.findByEmail(key);
       const ok = user?.password_hash
         ? await verifyPassword(password, user.password_hash)
         : (await verifyPassword(password, await decoyHash())) && false;
-      if (!user || !ok || user.disabled) {
-        byEmail.hit(key);
-        byIp.hit(meta.ip);
+      if (!user || !ok || user.disabled)
         throw unauthorized("auth.invalid_credentials", "Email or password is wrong");
-      }
-      byEmail.reset(key);
+      await attempt.succeeded();
       const sessionId = randomToken();
       const csrfToken = randomToken();
       const now = clock.now();
@@ -148,8 +166,21 @@ export function createAuthService({ db, clock, users, publicUrl }: Deps) {
 
     async logout(sessionId: string): Promise<void> {
       const idHash = sha256(sessionId);
-      await db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+      const ended = await db
+        .deleteFrom("sessions")
+        .where("id_hash", "=", idHash)
+        .returning("user_id")
+        .executeTakeFirst();
       cache.drop(`s:${idHash}`);
+      if (ended) credentialsEnded(ended.user_id);
+    },
+
+    /**
+     * Calls `listener` with the user's id after one of their sessions or tokens ended in this process
+     * (sign-out, token revocation, password reset); changes to the user come through the users service.
+     */
+    onCredentialsEnd(listener: (userId: number) => void): void {
+      credentialListeners.push(listener);
     },
 
     /**
@@ -303,14 +334,16 @@ export function createAuthService({ db, clock, users, publicUrl }: Deps) {
     /** Revokes anyone's API token (hub admins; a user revokes their own with revokeToken). */
     async revokeAnyToken(actor: Actor, id: number): Promise<void> {
       if (!actor.hubAdmin) throw forbidden("token.admin_only", "Only hub admins revoke others' tokens");
-      const res = await db
+      const revoked = await db
         .updateTable("api_tokens")
         .set({ revoked_at: clock.now() })
         .where("id", "=", id)
         .where("revoked_at", "is", null)
+        .returning("user_id")
         .executeTakeFirst();
       cache.dropWhere((entry) => entry.kind === "token" && entry.tokenId === id);
-      if (!res.numUpdatedRows) throw notFound("token.not_found", "No such token");
+      if (!revoked) throw notFound("token.not_found", "No such token");
+      credentialsEnded(revoked.user_id);
     },
 
     async revokeToken(userId: number, id: number): Promise<void> {
@@ -323,6 +356,7 @@ export function createAuthService({ db, clock, users, publicUrl }: Deps) {
         .executeTakeFirst();
       cache.dropWhere((entry) => entry.kind === "token" && entry.tokenId === id);
       if (!res.numUpdatedRows) throw notFound("token.not_found", "No such token");
+      credentialsEnded(userId);
     },
 
     /** Issues a one-time link with which the user sets a new password; 24 hours valid. */
@@ -347,31 +381,59 @@ export function createAuthService({ db, clock, users, publicUrl }: Deps) {
       return { url: `${publicUrl}/reset-password#token=${raw}`, expiresAt: toIso(now + RESET_TTL_MS) };
     },
 
-    /** Sets the password from a reset link; the link works once and every session of the user ends. */
+    /**
+     * Sets the password from a reset link. The link works once, and only while its issuer may still
+     * reset the person; every session and API token of the person ends, and so do their other links.
+     */
     async completePasswordReset(raw: string, password: string): Promise<void> {
       const now = clock.now();
-      // Hash first: a slow hash inside the transaction would hold SQLite's write lock.
+      const tokenHash = sha256(raw);
+      const deadLink = () =>
+        invalid("auth.reset_link_invalid", "This reset link is unknown, used or expired");
+      const link = await db
+        .selectFrom("password_resets")
+        .select(["user_id", "created_by"])
+        .where("token_hash", "=", tokenHash)
+        .where("used_at", "is", null)
+        .where("expires_at", ">", now)
+        .executeTakeFirst();
+      if (!link || !(await issuerMayStillReset(link))) throw deadLink();
+      // Hash before the transaction: a slow hash inside it would hold SQLite's write lock.
       const hash = await hashPassword(password);
       const userId = await db.transaction().execute(async (tx) => {
+        // Claimed only if still unused: a change of the person's access meanwhile deleted it.
         const claimed = await tx
           .updateTable("password_resets")
           .set({ used_at: now })
-          .where("token_hash", "=", sha256(raw))
+          .where("token_hash", "=", tokenHash)
           .where("used_at", "is", null)
           .where("expires_at", ">", now)
           .returning("user_id")
           .executeTakeFirst();
-        if (!claimed) throw invalid("auth.reset_link_invalid", "This reset link is unknown, used or expired");
-        await tx.deleteFrom("sessions").where("user_id", "=", claimed.user_id).execute();
+        if (!claimed) throw deadLink();
+        const id = claimed.user_id;
+        await tx
+          .deleteFrom("password_resets")
+          .where("user_id", "=", id)
+          .where("used_at", "is", null)
+          .execute();
+        await tx.deleteFrom("sessions").where("user_id", "=", id).execute();
+        await tx
+          .updateTable("api_tokens")
+          .set({ revoked_at: now })
+          .where("user_id", "=", id)
+          .where("revoked_at", "is", null)
+          .execute();
         await tx
           .updateTable("users")
           .set({ password_hash: hash, updated_at: now })
-          .where("id", "=", claimed.user_id)
+          .where("id", "=", id)
           .execute();
-        return claimed.user_id;
+        return id;
       });
       // After the commit, so that no read between the drop and the commit stores the old sessions.
-      cache.dropWhere((entry) => entry.kind === "session" && userOf(entry) === userId);
+      cache.dropWhere((entry) => userOf(entry) === userId);
+      credentialsEnded(userId);
     },
 
     requireTokenFree(actor: Actor): void {

@@ -44,8 +44,9 @@ const N = false;
 type Row = [Role, Subject, boolean, boolean, boolean];
 
 // Staff who read a site (site admins, agents, coordinators, managers) see its people; only hub admins
-// change accounts. A password reset is a Level 1 fix for people who belong only to sites the actor works,
-// never for a hub admin, a vendor engineer or oneself (that goes through the forgotten-password link).
+// change accounts. A password reset is a site admin's Level 1 fix for people who belong only to sites
+// the actor administers (agents and coordinators ask their site admin), never for a hub admin, a vendor
+// engineer or oneself (that goes through the forgotten-password link).
 // Staff (anyone holding more than the requester role) are reset by hub admins only, so a site admin
 // cannot take over a colleague's account: see "a colleague who works only at their site".
 // biome-ignore format: the matrix reads best aligned
@@ -69,14 +70,14 @@ const USER_MATRIX: Row[] = [
   ["site_admin",  "a vendor engineer who is also a member of their site",   Y,   N,     N],
   ["site_admin",  "someone with no site and no vendor team",                N,   N,     N],
   ["agent",       "themselves",                                             Y,   N,     N],
-  ["agent",       "a requester of their site",                              Y,   N,     Y],
+  ["agent",       "a requester of their site",                              Y,   N,     N],
   ["agent",       "a colleague who works only at their site",               Y,   N,     N],
   ["agent",       "someone of their site who also belongs to another site", Y,   N,     N],
   ["agent",       "someone of another site only",                           N,   N,     N],
   ["agent",       "a hub admin who is also a member of their site",         Y,   N,     N],
   ["agent",       "a vendor engineer who is also a member of their site",   Y,   N,     N],
   ["coordinator", "themselves",                                             Y,   N,     N],
-  ["coordinator", "a requester of their site",                              Y,   N,     Y],
+  ["coordinator", "a requester of their site",                              Y,   N,     N],
   ["coordinator", "someone of their site who also belongs to another site", Y,   N,     N],
   ["coordinator", "someone of another site only",                           N,   N,     N],
   ["coordinator", "a vendor engineer who is also a member of their site",   Y,   N,     N],
@@ -141,6 +142,12 @@ describe("the user permission matrix", () => {
     expect(userPolicy.resetPassword(twoSites, person(300, [OWN_SITE, OTHER_SITE]))).toBe(true);
   });
 
+  it("a site admin who is only an agent at the other site may not reset someone who belongs to both", () => {
+    const adminAndAgent = makeActor({ roles: { [OWN_SITE]: ["site_admin"], [OTHER_SITE]: ["agent"] } });
+    expect(userPolicy.resetPassword(adminAndAgent, person(303, [OWN_SITE, OTHER_SITE]))).toBe(false);
+    expect(userPolicy.resetPassword(adminAndAgent, person(304, [OWN_SITE]))).toBe(true);
+  });
+
   it("a manager who is also a requester elsewhere may not reset anyone's password", () => {
     const mixed = makeActor({ roles: { [OWN_SITE]: ["manager"], [OTHER_SITE]: ["requester"] } });
     expect(userPolicy.resetPassword(mixed, person(301, [OWN_SITE]))).toBe(false);
@@ -177,6 +184,26 @@ describe("users over HTTP", () => {
     expect(link.url).toMatch(/^http:\/\/tierdesk\.test\/reset-password#token=[\w-]{20,}$/);
     expect(Date.parse(link.expiresAt)).toBeGreaterThan(Date.now());
   });
+
+  it.each(["agent@demo.test", "coordinator@demo.test"])(
+    "%s may not issue a reset link for a requester of their site, and no link is made",
+    async (email) => {
+      const staff = await h.as(email);
+      const requesterId = idOf("requester-zmb@demo.test");
+      const links = () =>
+        h.ctx.database.db
+          .selectFrom("password_resets")
+          .select("token_hash")
+          .where("user_id", "=", requesterId)
+          .execute();
+      const before = await links();
+      const res = await staff.post(`/api/v1/users/${requesterId}/password-reset`);
+      expect(res.statusCode).toBe(403);
+      expect(res.headers["content-type"]).toContain("application/problem+json");
+      expect(res.json().code).toBe("user.reset_forbidden");
+      expect(await links()).toEqual(before);
+    },
+  );
 
   it("a ZMB site admin may not reset the password of an agent who also works at other sites", async () => {
     const admin = await h.as("siteadmin-zmb@demo.test");

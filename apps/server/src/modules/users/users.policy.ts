@@ -1,4 +1,4 @@
-import { type Actor, hasRole, SITE_READ_ROLES, sitesWithRole, WORKING_ROLES } from "../../shared/actor.js";
+import { type Actor, hasRole, SITE_READ_ROLES, sitesWithRole } from "../../shared/actor.js";
 import type { Policy } from "../../shared/policy.js";
 
 /** What the policies need to know of a user. */
@@ -18,8 +18,9 @@ export const userPolicy = {
   read: (actor: Actor, u: UserSubject) =>
     actor.hubAdmin || actor.userId === u.id || sharesReadableSite(actor, u),
   update: (actor: Actor, _u: UserSubject) => actor.hubAdmin,
-  // The classic Level 1 task: a site's admin resets a password for someone of that site only,
-  // never for staff, a hub admin, a vendor engineer or someone who also belongs to a site the admin does not run.
+  // The classic Level 1 task: a site's admin resets a password for a requester whose every membership is
+  // at a site the actor administers; never for staff, a hub admin, a vendor engineer or someone who also
+  // belongs to a site the actor does not administer. Agents and coordinators ask their site admin.
   resetPassword: (actor: Actor, u: UserSubject) =>
     actor.hubAdmin ||
     (actor.userId !== u.id &&
@@ -27,7 +28,7 @@ export const userPolicy = {
       !u.hasVendorTeam &&
       !u.isStaff &&
       u.siteIds.length > 0 &&
-      u.siteIds.every((s) => hasRole(actor, s, WORKING_ROLES))),
+      u.siteIds.every((s) => hasRole(actor, s, ["site_admin"]))),
 } satisfies Policy<UserSubject>;
 
 /** The sites whose members the actor may list; null means everyone. */

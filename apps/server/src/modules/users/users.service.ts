@@ -13,11 +13,18 @@ import { createUsersRepository, type UserRow } from "./users.repository.js";
 import type { UserInput, UserUpdate, UserView } from "./users.schemas.js";
 
 type Deps = { db: Db; clock: Clock; sites: SitesService; vendors: VendorsService };
+type ActorChangeListener = (userId: number, change: { access: boolean }) => void | Promise<void>;
 
 /** People: staff and requesters, their per-site roles and vendor teams. */
 export function createUsersService({ db, clock, sites, vendors }: Deps) {
   const repo = createUsersRepository(db);
-  const actorListeners: Array<(userId: number) => void> = [];
+  const actorListeners: Array<ActorChangeListener> = [];
+
+  /** What a user's access is made of (hub admin, disabled, memberships, vendor teams), to compare. */
+  async function accessOf(id: number): Promise<string> {
+    const rows = await repo.actorRows(id);
+    return rows.map((r) => (r.kind === "u" ? `u:${r.n1}:${r.n2}` : `${r.kind}:${r.n1}:${r.t1}`)).join("|");
+  }
 
   async function views(actor: Actor, rows: UserRow[]): Promise<UserView[]> {
     const ids = rows.map((r) => r.id);
@@ -151,6 +158,7 @@ export function createUsersService({ db, clock, sites, vendors }: Deps) {
           "You cannot remove your own hub-admin role or disable yourself",
         );
       }
+      const accessBefore = await accessOf(id);
       await repo.save({
         id,
         row: {
@@ -164,7 +172,8 @@ export function createUsersService({ db, clock, sites, vendors }: Deps) {
         ...(patch.vendorTeams ? { teamIds: await resolveTeams(patch.vendorTeams) } : {}),
         now: clock.now(),
       });
-      for (const listener of actorListeners) listener(id);
+      const access = (await accessOf(id)) !== accessBefore;
+      for (const listener of actorListeners) await listener(id, { access });
       return this.get(actor, id);
     },
     /** Loads everything the policies need about a user, or undefined if unknown or disabled. */
@@ -198,10 +207,11 @@ export function createUsersService({ db, clock, sites, vendors }: Deps) {
     },
     /**
      * Calls `listener` with the user's id after anything an actor is made of (disabled, hub admin,
-     * memberships, vendor teams, name) changed in this process; the auth service drops its cached
-     * actors of that user.
+     * memberships, vendor teams, name) changed in this process, and waits for it; `access` tells whether
+     * more than the name changed. The auth service drops its cached actors of that user and their unused
+     * reset links; the live hub checks their open streams again.
      */
-    onActorChange(listener: (userId: number) => void): void {
+    onActorChange(listener: ActorChangeListener): void {
       actorListeners.push(listener);
     },
     findByEmail: (email: string) => repo.findByEmail(email),

@@ -11,7 +11,20 @@ import type { PresenceView } from "./workspace.schemas.js";
 
 /** What a live stream sends: a named event and its JSON data. */
 export type LiveEvent = { event: string; data: Record<string, unknown> };
-type Subscriber = { actor: Actor; send: (e: LiveEvent) => void };
+/**
+ * One open stream. `reload` reads its session or token again (undefined once it ended or its person
+ * may no longer stream); `freshAt` is when that last happened, and `generation` grows each time the
+ * person changed in this process, so that a reload that began before the change does not count.
+ */
+type Subscriber = {
+  actor: Actor;
+  send: (e: LiveEvent) => void;
+  reload: () => Promise<Actor | undefined>;
+  freshAt: number;
+  generation: number;
+  checked: number;
+  reloading: Promise<void> | null;
+};
 type Present = { name: string; mode: "viewing" | "editing"; until: number };
 type TicketPresence = { subject: TicketSubject; people: Map<number, Present> };
 
@@ -29,6 +42,11 @@ const PUBLIC_TYPES = new Set(["ticket.created", "ticket.updated", "reply.added"]
  * within tens of milliseconds; otherwise it polls every `pollMs` while anyone listens. On PostgreSQL,
  * identity values can commit out of order, so each poll looks back `lookback` ids and skips those it sent.
  * Presence (who is viewing or replying) lives in this process only.
+ *
+ * Each stream's actor is read again every `recheckMs`, and before any event is sent with an actor older
+ * than that, so a person removed from a site or signed out elsewhere stops receiving within seconds; a
+ * change made in this process (sign-out, token revocation, disabling, roles) re-reads it before the
+ * next event and closes the stream if the session or token is gone.
  */
 export function createLiveHub(deps: {
   tickets: TicketsService;
@@ -37,11 +55,14 @@ export function createLiveHub(deps: {
   log: Logger;
   pollMs?: number;
   lookback?: number;
+  recheckMs?: number;
 }) {
   const { tickets, sites, clock, log } = deps;
   const pollMs = deps.pollMs ?? 1000;
   const lookback = deps.lookback ?? 0;
+  const recheckMs = deps.recheckMs ?? 2000;
   const subscribers = new Set<Subscriber>();
+  let recheckTimer: NodeJS.Timeout | null = null;
   const presence = new Map<string, TicketPresence>();
   let cursor: number | null = null;
   const sent = new Set<number>();
@@ -78,6 +99,58 @@ export function createLiveHub(deps: {
     return polling;
   }
 
+  /** Reads the subscriber's actor again until no change of its person overtook the read; closes it if gone. */
+  function refresh(s: Subscriber): Promise<void> {
+    s.reloading ??= (async () => {
+      try {
+        for (;;) {
+          const generation = s.generation;
+          const startedAt = clock.now();
+          const actor = await s.reload();
+          if (!subscribers.has(s)) return;
+          if (!actor) {
+            close(s);
+            return;
+          }
+          s.actor = actor;
+          if (generation === s.generation) {
+            s.freshAt = startedAt;
+            s.checked = generation;
+            return;
+          }
+        }
+      } catch (e) {
+        // Rather than go on with an actor that may be out of date, the stream ends; the browser reconnects.
+        log.warn({ err: e }, "live updates: reading a stream's actor again failed");
+        close(s);
+      } finally {
+        s.reloading = null;
+      }
+    })();
+    return s.reloading;
+  }
+
+  const isStale = (s: Subscriber, now: number) => s.checked !== s.generation || now - s.freshAt >= recheckMs;
+
+  /** Brings every stream's actor up to date before something is sent by it. */
+  async function refreshStale(): Promise<void> {
+    const now = clock.now();
+    await Promise.all([...subscribers].filter((s) => isStale(s, now)).map(refresh));
+  }
+
+  function close(s: Subscriber) {
+    if (!subscribers.delete(s)) return;
+    s.send({ event: "bye", data: {} });
+    if (!subscribers.size) stopTimers();
+  }
+
+  function stopTimers() {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (recheckTimer) clearInterval(recheckTimer);
+    recheckTimer = null;
+  }
+
   async function readChanges() {
     if (cursor === null) cursor = await tickets.lastChangeId();
     for (;;) {
@@ -85,6 +158,7 @@ export function createLiveHub(deps: {
       const rows = (await tickets.changesSince(from, BATCH + lookback)).filter((r) => !sent.has(r.id));
       if (!rows.length) return;
       const codes = await sites.codes([...new Set(rows.map((r) => r.siteId))]);
+      await refreshStale();
       for (const r of rows) {
         dispatch(r, codes.get(r.siteId) ?? "");
         if (lookback) sent.add(r.id);
@@ -128,7 +202,8 @@ export function createLiveHub(deps: {
     return { ticket: key, people };
   }
 
-  function broadcastPresence(key: string) {
+  async function broadcastPresence(key: string) {
+    await refreshStale();
     const entry = presence.get(key);
     for (const s of subscribers) {
       if (entry && tickets.mayRead(s.actor, entry.subject, true))
@@ -146,25 +221,55 @@ export function createLiveHub(deps: {
           changed = true;
         }
       }
-      if (changed) broadcastPresence(key);
+      if (changed) void broadcastPresence(key);
       if (!entry.people.size) presence.delete(key);
     }
   }
 
   return {
-    /** Starts sending the actor the changes of tickets it may read; returns the unsubscribe function. */
-    async subscribe(actor: Actor, send: (e: LiveEvent) => void): Promise<() => void> {
+    /**
+     * Starts sending the actor the changes of tickets it may read, reading the actor again with
+     * `reload` as it goes (a `bye` event when its session or token ended); returns the unsubscribe function.
+     */
+    async subscribe(
+      actor: Actor,
+      send: (e: LiveEvent) => void,
+      reload: () => Promise<Actor | undefined>,
+    ): Promise<() => void> {
       if (cursor === null) cursor = await tickets.lastChangeId();
-      const sub = { actor, send };
+      const sub: Subscriber = {
+        actor,
+        send,
+        reload,
+        freshAt: clock.now(),
+        generation: 0,
+        checked: 0,
+        reloading: null,
+      };
       subscribers.add(sub);
       schedule(pollMs);
+      if (!recheckTimer) {
+        recheckTimer = setInterval(() => {
+          for (const s of subscribers) void refresh(s);
+        }, recheckMs);
+        recheckTimer.unref();
+      }
       return () => {
         subscribers.delete(sub);
-        if (!subscribers.size && timer) {
-          clearTimeout(timer);
-          timer = null;
-        }
+        if (!subscribers.size) stopTimers();
       };
+    },
+
+    /**
+     * The person changed, or one of their sessions or tokens ended, in this process: their streams read
+     * their actor again before anything more is sent to them, and close if the credential is gone.
+     */
+    recheckUser(userId: number): void {
+      for (const s of subscribers) {
+        if (s.actor.userId !== userId) continue;
+        s.generation++;
+        void refresh(s);
+      }
     },
 
     /** Called on every ticket write (inside its transaction): reads the change soon after it commits. */
@@ -193,7 +298,7 @@ export function createLiveHub(deps: {
       else entry.people.set(actor.userId, { name: actor.name, mode, until: clock.now() + PRESENCE_TTL_MS });
       if (entry.people.size) presence.set(key, entry);
       else presence.delete(key);
-      if (before !== (mode === "left" ? undefined : mode)) broadcastPresence(key);
+      if (before !== (mode === "left" ? undefined : mode)) await broadcastPresence(key);
       return presenceOf(key, actor.userId);
     },
 
@@ -202,8 +307,7 @@ export function createLiveHub(deps: {
 
     /** Ends every stream (the server is shutting down). */
     stop(): void {
-      if (timer) clearTimeout(timer);
-      timer = null;
+      stopTimers();
       for (const s of subscribers) s.send({ event: "bye", data: {} });
       subscribers.clear();
     },

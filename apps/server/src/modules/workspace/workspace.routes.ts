@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders } from "node:http";
 import { z } from "zod";
 import type { AppContext } from "../../app/context.js";
-import { type App, actorOf, secured } from "../../app/http.js";
+import { type App, actorOf, actorReloader, secured } from "../../app/http.js";
 import type { LiveEvent } from "./workspace.live.js";
 import {
   presence,
@@ -20,7 +20,7 @@ const HEARTBEAT_MS = 25_000;
 const frame = (e: LiveEvent) => `event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
 
 /** The staff workspace: queues with counts, saved views, the live event stream and presence. */
-export function workspaceRoutes(app: App, { workspace, live }: AppContext) {
+export function workspaceRoutes(app: App, { workspace, live, auth }: AppContext) {
   const tags = ["workspace"];
 
   app.get(
@@ -121,7 +121,9 @@ export function workspaceRoutes(app: App, { workspace, live }: AppContext) {
         description:
           "text/event-stream. Events: `ticket.created`, `ticket.updated`, `message.added` " +
           "(data: ticket key, site, version, the audit event's type, whether it is internal) and " +
-          "`presence` (who else is viewing or replying to a ticket). A comment every 25 s keeps it open.",
+          "`presence` (who else is viewing or replying to a ticket). A comment every 25 s keeps it open. " +
+          "The stream ends when its session or token does (sign-out, revocation, the person disabled); " +
+          "a change of the person's sites narrows it within seconds.",
         security: secured,
         produces: ["text/event-stream"],
         response: { 200: z.string().describe("an event stream") },
@@ -141,11 +143,15 @@ export function workspaceRoutes(app: App, { workspace, live }: AppContext) {
       res.write(`retry: 5000\n\n${frame({ event: "ready", data: {} })}`);
       let closed = false;
       const heartbeat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS);
-      const unsubscribe = await live.subscribe(actor, (e) => {
-        if (closed) return;
-        if (e.event === "bye") end();
-        else res.write(frame(e));
-      });
+      const unsubscribe = await live.subscribe(
+        actor,
+        (e) => {
+          if (closed) return;
+          if (e.event === "bye") end();
+          else res.write(frame(e));
+        },
+        actorReloader(req, auth, "tickets:read"),
+      );
       function end() {
         if (closed) return;
         closed = true;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Client, createHarness, type Harness, openTicket, waitFor } from "../../../test/harness.js";
+import { Client, createHarness, type Harness, openTicket, waitFor } from "../../../test/harness.js";
 
 type Received = { event: string; data: Record<string, unknown> };
 
@@ -7,19 +7,26 @@ type Received = { event: string; data: Record<string, unknown> };
 async function openStream(base: string, client: Client) {
   const controller = new AbortController();
   const res = await fetch(`${base}/api/v1/events/stream`, {
-    headers: { cookie: client.cookie as string, accept: "text/event-stream" },
+    headers: {
+      ...(client.bearer ? { authorization: `Bearer ${client.bearer}` } : { cookie: client.cookie as string }),
+      accept: "text/event-stream",
+    },
     signal: controller.signal,
   });
   expect(res.status).toBe(200);
   expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
   const received: Received[] = [];
+  let ended = false;
   const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
   let buffer = "";
   const pump = (async () => {
     for (;;) {
       const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
+      if (done) {
+        ended = true;
+        return;
+      }
       buffer += decoder.decode(value, { stream: true });
       let end = buffer.indexOf("\n\n");
       while (end >= 0) {
@@ -38,6 +45,8 @@ async function openStream(base: string, client: Client) {
     /** Waits for an event matching the test and returns it. */
     next: (test: (r: Received) => boolean, what: string) =>
       waitFor(what, async () => received.find(test), 20),
+    /** Whether the server has ended the stream. */
+    ended: () => ended,
     close: async () => {
       controller.abort();
       await pump;
@@ -49,7 +58,7 @@ describe("the staff workspace", () => {
   let h: Harness;
   let base: string;
   beforeAll(async () => {
-    h = await createHarness();
+    h = await createHarness({ config: { liveRecheckSeconds: 0.2 } });
     base = await h.app.listen({ port: 0, host: "127.0.0.1" });
   });
   afterAll(async () => h?.close());
@@ -81,6 +90,97 @@ describe("the staff workspace", () => {
     expect(stream.received.filter((r) => r.data.ticket === bgd)).toEqual([]);
     await stream.close();
     await waitFor("the stream to be released", async () => h.ctx.live.listeners() === 0);
+  });
+
+  let staffCounter = 0;
+  /** A new agent of the given sites, signed in with a session of their own. */
+  async function newAgent(sites: string[]): Promise<{ id: number; client: Client }> {
+    const admin = await h.as("hubadmin@demo.test");
+    const email = `live-agent-${++staffCounter}@example.org`;
+    const made = await admin.post("/api/v1/users", {
+      email,
+      name: `Live Agent ${staffCounter}`,
+      password: "live-password-1",
+      memberships: sites.map((site) => ({ site, role: "agent" })),
+    });
+    expect(made.statusCode).toBe(201);
+    const client = new Client(h.app);
+    expect((await client.login(email, "live-password-1")).statusCode).toBe(200);
+    return { id: made.json().id, client };
+  }
+
+  const ticketAt = (site: string) =>
+    h.as("agent@demo.test").then((agent) =>
+      openTicket(agent, {
+        site,
+        subject: `Live ${site}`,
+        description: "x",
+        requester: { email: "r@x.example" },
+      }),
+    );
+
+  async function note(key: string, body: string) {
+    const res = await (await h.as("agent@demo.test")).post(`/api/v1/tickets/${key}/messages`, {
+      kind: "note",
+      body,
+    });
+    expect(res.statusCode).toBe(201);
+  }
+
+  it("an agent removed from ZMB gets no more ZMB internal notes on the stream they keep open", async () => {
+    const [zmb, bgd] = [await ticketAt("ZMB"), await ticketAt("BGD")];
+    const { id, client } = await newAgent(["ZMB", "BGD"]);
+    const stream = await openStream(base, client);
+    await note(zmb, "Before the move.");
+    await stream.next((r) => r.data.ticket === zmb && r.data.change === "note.added", "the first ZMB note");
+
+    const hub = await h.as("hubadmin@demo.test");
+    const moved = await hub.patch(`/api/v1/users/${id}`, { memberships: [{ site: "BGD", role: "agent" }] });
+    expect(moved.statusCode).toBe(200);
+    const seen = stream.received.length;
+    await note(zmb, "After the move: staff only.");
+    await note(bgd, "After the move, at BGD.");
+    await stream.next((r) => r.data.ticket === bgd && r.data.change === "note.added", "the BGD note");
+    expect(stream.received.slice(seen).filter((r) => r.data.ticket === zmb)).toEqual([]);
+    await stream.close();
+  });
+
+  it("signing out closes the person's open stream at once", async () => {
+    const { client } = await newAgent(["ZMB"]);
+    const stream = await openStream(base, client);
+    expect((await client.post("/api/v1/auth/logout")).statusCode).toBe(204);
+    await waitFor("the stream to end", async () => stream.ended(), 2);
+    await stream.close();
+  });
+
+  it("disabling a person closes their open stream at once", async () => {
+    const { id, client } = await newAgent(["ZMB"]);
+    const stream = await openStream(base, client);
+    const hub = await h.as("hubadmin@demo.test");
+    expect((await hub.patch(`/api/v1/users/${id}`, { disabled: true })).statusCode).toBe(200);
+    await waitFor("the stream to end", async () => stream.ended(), 2);
+    await stream.close();
+  });
+
+  it("revoking an API token closes the stream it opened at once", async () => {
+    const { client } = await newAgent(["ZMB"]);
+    const made = await client.post("/api/v1/auth/tokens", { name: "Wallboard", scopes: ["tickets:read"] });
+    expect(made.statusCode).toBe(201);
+    const wallboard = new Client(h.app);
+    wallboard.bearer = made.json().token;
+    const stream = await openStream(base, wallboard);
+    expect((await client.delete(`/api/v1/auth/tokens/${made.json().id}`)).statusCode).toBe(204);
+    await waitFor("the stream to end", async () => stream.ended(), 2);
+    await stream.close();
+  });
+
+  it("a sign-out made by another process closes the stream within seconds", async () => {
+    const { id, client } = await newAgent(["ZMB"]);
+    const stream = await openStream(base, client);
+    await h.ctx.database.db.deleteFrom("sessions").where("user_id", "=", id).execute();
+    // The auth cache keeps what it read for up to 5 s, and the stream checks it every 0.2 s here.
+    await waitFor("the stream to end", async () => stream.ended(), 8);
+    await stream.close();
   });
 
   it("tells a requester of replies on their own request but not of internal notes", async () => {
