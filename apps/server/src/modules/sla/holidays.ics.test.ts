@@ -100,39 +100,6 @@ describe("importing public holidays from an iCalendar file", () => {
     expect(due.toISO()).toBe("2025-08-26T10:00:00.000+01:00");
   });
 
-  it("a moved occurrence of one recurring holiday leaves another holiday on the same date where it is", () => {
-    const text = ics(
-      ["UID:founders", "DTSTART;VALUE=DATE:20250301", "RRULE:FREQ=YEARLY;COUNT=3", "SUMMARY:Founders' Day"],
-      ["UID:harvest", "DTSTART;VALUE=DATE:20250301", "RRULE:FREQ=YEARLY;COUNT=3", "SUMMARY:Harvest Day"],
-      [
-        "UID:founders",
-        "RECURRENCE-ID;VALUE=DATE:20260301",
-        "DTSTART;VALUE=DATE:20260302",
-        "SUMMARY:Founders' Day (moved)",
-      ],
-    );
-    expect(parseHolidaysIcs(text)).toEqual([
-      { date: "2025-03-01", name: "Founders' Day / Harvest Day" },
-      { date: "2026-03-01", name: "Harvest Day" },
-      { date: "2026-03-02", name: "Founders' Day (moved)" },
-      { date: "2027-03-01", name: "Founders' Day / Harvest Day" },
-    ]);
-  });
-
-  it("a 2 MB file of 20,000 one-day holidays is read in seconds, not minutes", () => {
-    const events = Array.from({ length: 20_000 }, (_, i) => [
-      `UID:day-${i}`,
-      `DTSTART;VALUE=DATE:${2025 + (i % 10)}${String((i % 12) + 1).padStart(2, "0")}${String((i % 28) + 1).padStart(2, "0")}`,
-      `SUMMARY:Day ${i % 50}`,
-    ]);
-    const text = ics(...events);
-    expect(text.length).toBeLessThan(2 * 1024 * 1024);
-    const started = performance.now();
-    expect(parseHolidaysIcs(text).length).toBeGreaterThan(300);
-    // Each event used to walk every other event of the file (about a minute here); now the work grows with the file.
-    expect(performance.now() - started).toBeLessThan(15_000);
-  }, 180_000);
-
   it("an event without a summary becomes a holiday without a name", () => {
     expect(parseHolidaysIcs(ics(["UID:x", "DTSTART;VALUE=DATE:20250301"]))).toEqual([{ date: "2025-03-01" }]);
   });

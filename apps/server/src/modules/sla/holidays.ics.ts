@@ -56,23 +56,9 @@ export function parseHolidaysIcs(text: string, range: HolidayRange = {}): Holida
   const masterUids = new Set(
     vevents.filter((v) => !v.hasProperty("recurrence-id")).map((v) => v.getFirstPropertyValue("uid")),
   );
-  // Moved occurrences by the UID of their event. Left to itself, ical.js relates every RECURRENCE-ID of the
-  // file to every event it builds: another event's occurrences get moved, and the work grows with the
-  // square of the number of events (minutes for a 2 MB file).
-  const exceptions = new Map<string, ICAL.Component[]>();
-  for (const v of vevents) {
-    if (!v.hasProperty("recurrence-id")) continue;
-    const uid = String(v.getFirstPropertyValue("uid"));
-    const list = exceptions.get(uid);
-    if (list) list.push(v);
-    else exceptions.set(uid, [v]);
-  }
   vevents.forEach((vevent, index) => {
     if (!isAllDay(vevent, index)) return;
-    const own = vevent.hasProperty("recurrence-id")
-      ? undefined
-      : exceptions.get(String(vevent.getFirstPropertyValue("uid")));
-    const event = new ICAL.Event(vevent, { exceptions: own ?? [] });
+    const event = new ICAL.Event(vevent);
     // A moved occurrence is applied through its master; one whose master is missing stands alone.
     if (event.isRecurrenceException() && masterUids.has(event.uid)) return;
     if (isCancelled(event)) return;
