@@ -39,6 +39,30 @@ describe("questions the knowledge base did not answer", () => {
     ).toBe(400);
   });
 
+  it("a hub admin sees the questions asked without a site, never those of a site where they hold no membership", async () => {
+    const requester = await h.as("requester-zmb@demo.test");
+    expect((await requester.get("/api/v1/kb/search?q=zzqv+registrar+salary&site=ZMB")).statusCode).toBe(200);
+    expect((await h.anonymous().get("/api/v1/kb/search?q=zzqw+opening+hours")).statusCode).toBe(200);
+    const hubAdmin = await h.as("hubadmin@demo.test");
+
+    const all = await hubAdmin.get("/api/v1/kb/unanswered");
+    expect(all.statusCode).toBe(200);
+    const queries = (all.json().items as Array<{ query: string }>).map((i) => i.query);
+    expect(queries).toContain("zzqw opening hours");
+    expect(queries).not.toContain("zzqv registrar salary");
+
+    const zmb = await hubAdmin.get("/api/v1/kb/unanswered?site=ZMB");
+    expect(zmb.statusCode).toBe(404);
+    expect(zmb.json().code).toBe("site.not_found");
+    expect(zmb.body).not.toContain("zzqv");
+    // the site's own coordinator still sees it
+    const coordinator = await h.as("coordinator@demo.test");
+    const own = (await coordinator.get("/api/v1/kb/unanswered?site=ZMB")).json().items as Array<{
+      query: string;
+    }>;
+    expect(own.map((i) => i.query)).toContain("zzqv registrar salary");
+  });
+
   it("normalises a question for grouping", () => {
     expect(normaliseQuery("  Réinitialiser   le MOT-de-passe ? ")).toBe("reinitialiser le mot de passe");
   });

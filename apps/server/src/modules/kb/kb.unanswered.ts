@@ -47,7 +47,8 @@ export const normaliseQuery = (q: string): string =>
 /**
  * The questions the knowledge base did not answer, for the L0 reports: searches (and chatbot
  * questions) that found nothing, or whose results nobody opened or confirmed, grouped by the question
- * normalised, most asked first. Coordinators and managers see their sites' questions, hub admins all.
+ * normalised, most asked first. Coordinators and managers see their sites' questions; hub admins those
+ * asked without a site, and their own sites' through a membership.
  */
 export function createUnanswered({
   db,
@@ -61,24 +62,30 @@ export function createUnanswered({
   /** waits until the searches made so far are written (they are written in batches) */
   written?: () => Promise<void>;
 }) {
-  async function scope(actor: Actor, site: string | undefined): Promise<number[] | "all"> {
+  /**
+   * The sites whose questions the reader sees, and whether also those asked without a site (the public
+   * portal's). Hub admins see a site's questions only through a membership, as they do its chats.
+   */
+  async function scope(
+    actor: Actor,
+    site: string | undefined,
+  ): Promise<{ siteIds: number[]; siteless: boolean }> {
     const mine = sitesWithRole(actor, ["coordinator", "manager"]);
     if (!actor.hubAdmin && mine.length === 0)
       throw forbidden(
         "kb.unanswered_forbidden",
         "Only coordinators, managers and hub admins see this report",
       );
-    if (!site) return actor.hubAdmin ? "all" : mine;
+    if (!site) return { siteIds: mine, siteless: actor.hubAdmin };
     const found = (await sites.resolveCodes([site])).found[0];
-    if (!found || (!actor.hubAdmin && !mine.includes(found.id)))
-      throw notFound("site.not_found", `No site ${site}`);
-    return [found.id];
+    if (!found || !mine.includes(found.id)) throw notFound("site.not_found", `No site ${site}`);
+    return { siteIds: [found.id], siteless: false };
   }
 
   return {
     async report(actor: Actor, q: UnansweredQuery): Promise<UnansweredReport> {
       await written();
-      const siteIds = await scope(actor, q.site);
+      const { siteIds, siteless } = await scope(actor, q.site);
       const since = q.since ? Date.parse(q.since) : clock.now() - 30 * DAY;
       if (Number.isNaN(since))
         throw invalid("kb.unanswered_since", "since is not a time", [
@@ -89,7 +96,12 @@ export function createUnanswered({
         .select(["query", "filters", "result_count", "user_id", "created_at"])
         .where("created_at", ">=", since)
         .where((eb) => eb.or([eb("result_count", "=", 0), eb("clicked_article_id", "is", null)]));
-      if (siteIds !== "all") query = query.where("site_id", "in", siteIds.length ? siteIds : [-1]);
+      query = query.where((eb) =>
+        eb.or([
+          eb("site_id", "in", siteIds.length ? siteIds : [-1]),
+          ...(siteless ? [eb("site_id", "is", null)] : []),
+        ]),
+      );
       const rows = await query
         .orderBy("id", "desc")
         .limit(MAX_ROWS + 1)
