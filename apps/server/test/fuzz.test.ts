@@ -1,19 +1,13 @@
 import { createHash } from "node:crypto";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import fc from "fast-check";
-import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../src/modules/demo/demo.data.js";
 import { type Harvest, harvestFrom } from "./fuzz/harvest.js";
-import {
-  type Cursors,
-  type FuzzCase,
-  minimalRequests,
-  type Operation,
-  operationsOf,
-  requestArbitrary,
-  sweep,
-} from "./fuzz/requests.js";
+import { type FuzzCase, type Operation, operationsOf } from "./fuzz/operations.js";
+import { type Cursors, minimalRequests, requestArbitrary } from "./fuzz/requests.js";
+import { excerpt, send } from "./fuzz/send.js";
+import { sweep } from "./fuzz/sweep.js";
 import { fault } from "./fuzz/verdict.js";
 import { Client, createHarness, dialect } from "./harness.js";
 
@@ -213,7 +207,7 @@ beforeAll(async () => {
   for (let round = 0; round < 2; round++) {
     for (const op of creations) {
       for (const c of minimalRequests(op, harvest.hints, seedFor("seed", op.id, String(round)), 3)) {
-        const r = await send(op, c, broad, "192.0.2.1");
+        const r = await send(h.app, op, c, broad.client, "192.0.2.1");
         counts.seeding++;
         if (r.status < 300 && /json/.test(r.type)) harvest.absorb(op.path, JSON.parse(r.body));
       }
@@ -243,61 +237,6 @@ function findCursor(body: unknown): string | undefined {
 }
 
 const knownFor = (c: FuzzCase) => KNOWN_FAILURES.find((k) => k.operation.test(c.op) && k.input.test(c.kind));
-
-const excerpt = (s: string | Buffer | undefined, n = 240) => {
-  if (s === undefined) return "";
-  const text = typeof s === "string" ? s : s.toString("latin1");
-  return text.length > n
-    ? `${JSON.stringify(text.slice(0, n))}… (${text.length} chars)`
-    : JSON.stringify(text);
-};
-
-/** Sends one case as one actor and returns the status, content type, body and time taken. */
-async function send(op: Operation, c: FuzzCase, actor: Actor, address: string) {
-  const headers: Record<string, string> = {};
-  if (actor.client.cookie) headers.cookie = actor.client.cookie;
-  if (actor.client.csrf && c.method !== "GET") headers["x-csrf-token"] = actor.client.csrf;
-  if (actor.client.bearer) headers.authorization = `Bearer ${actor.client.bearer}`;
-  Object.assign(headers, c.headers);
-  const started = performance.now();
-  let status: number;
-  let type: string;
-  let body: string;
-  if (op.stream) {
-    const abort = new AbortController();
-    const res = await h.app.inject({
-      method: c.method,
-      url: c.url,
-      headers,
-      remoteAddress: address,
-      payloadAsStream: true,
-      signal: abort.signal,
-      ...(c.payload !== undefined ? { payload: c.payload } : {}),
-    });
-    status = res.statusCode;
-    type = String(res.headers["content-type"] ?? "");
-    if (type.startsWith("text/event-stream")) {
-      abort.abort();
-      body = "";
-    } else {
-      const chunks: Buffer[] = [];
-      for await (const chunk of res.stream()) chunks.push(chunk as Buffer);
-      body = Buffer.concat(chunks).toString("utf8");
-    }
-  } else {
-    const res: LightMyRequestResponse = await h.app.inject({
-      method: c.method,
-      url: c.url,
-      headers,
-      remoteAddress: address,
-      ...(c.payload !== undefined ? { payload: c.payload } : {}),
-    });
-    status = res.statusCode;
-    type = String(res.headers["content-type"] ?? "");
-    body = res.body;
-  }
-  return { status, type, body, ms: performance.now() - started };
-}
 
 function noteReach(op: string, r: { status: number; body: string }) {
   const entry = reach.get(op) ?? { ok: 0, codes: new Map<string, number>() };
@@ -333,7 +272,7 @@ async function batch(op: Operation, actor: Actor, cases: FuzzCase[]) {
       continue;
     }
     const address = `10.${(i >> 8) & 255}.${i & 255}.${(seedFor(op.id, actor.name) % 250) + 1}`;
-    const r = await send(op, c, actor, address);
+    const r = await send(h.app, op, c, actor.client, address);
     counts.requests++;
     coveredOps.add(op.id);
     counts.slowestMs = Math.max(counts.slowestMs, r.ms);

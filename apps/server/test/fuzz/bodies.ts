@@ -1,4 +1,4 @@
-import { DEEP } from "./values.js";
+import { DEEP } from "./hostile.js";
 
 /** A whole request body with its content type (undefined: no Content-Type header), labelled. */
 export type Payload = { label: string; contentType?: string; payload: string | Buffer };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { operationsOf, sweep } from "./requests.js";
+import { operationsOf } from "./operations.js";
+import { sweep } from "./sweep.js";
 import { fault } from "./verdict.js";
 
 const problem = (code: string) => JSON.stringify({ type: `urn:tierdesk:problem:${code}`, status: 400, code });

@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from "fastify";
-import type { Operation } from "./requests.js";
+import type { Operation } from "./operations.js";
 import type { Hints, Schema, Where } from "./values.js";
 
 /** Values the API gave out, to aim valid-looking requests at real rows. */

@@ -1,112 +1,11 @@
 import fc from "fast-check";
 import { bodyLevelCases, calendarCases, multipartCases, type Payload } from "./bodies.js";
-import {
-  type Fill,
-  type Hints,
-  type Hostile,
-  hostileJson,
-  hostileUrlText,
-  pathologicalStrings,
-  pctEncode,
-  type Schema,
-  toJsonText,
-  unsupportedIn,
-  validValue,
-  type Where,
-} from "./values.js";
-
-export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-export type Param = { name: string; in: "path" | "query" | "header"; required: boolean; schema: Schema };
-
-/** One operation of the OpenAPI document, as the fuzzer needs it. */
-export type Operation = {
-  id: string;
-  method: Method;
-  path: string;
-  params: Param[];
-  body?: { mediaType: string; schema: Schema; required: boolean };
-  /** multipart/form-data uploads: the document names them in the summary, as zod has no schema for a file stream */
-  upload: boolean;
-  /** answers with a never-ending text/event-stream */
-  stream: boolean;
-};
-
-/** One request to send, with a label saying what is hostile about it. */
-export type FuzzCase = {
-  op: string;
-  kind: string;
-  method: Method;
-  url: string;
-  headers: Record<string, string>;
-  payload?: string | Buffer;
-};
-
-const METHODS = new Set(["get", "post", "put", "patch", "delete"]);
-const BODY_TYPES = new Set(["application/json", "text/calendar", "multipart/form-data"]);
-
-type OpenApiOperation = {
-  summary?: string;
-  description?: string;
-  parameters?: Array<{ name: string; in: string; required?: boolean; schema?: Schema }>;
-  requestBody?: { required?: boolean; content?: Record<string, { schema?: Schema }> };
-  responses?: Record<string, { content?: Record<string, unknown> }>;
-};
-
-/** Every operation of the document, and those the generator cannot make inputs for (with why). */
-export function operationsOf(doc: { paths?: Record<string, Record<string, OpenApiOperation>> }): {
-  operations: Operation[];
-  uncovered: Array<{ op: string; reason: string }>;
-} {
-  const operations: Operation[] = [];
-  const uncovered: Array<{ op: string; reason: string }> = [];
-  for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    for (const [m, o] of Object.entries(item)) {
-      if (!METHODS.has(m)) continue;
-      const id = `${m.toUpperCase()} ${path}`;
-      const fail = (reason: string) => uncovered.push({ op: id, reason });
-      const params: Param[] = [];
-      let bad: string | null = null;
-      for (const p of o.parameters ?? []) {
-        if (p.in !== "path" && p.in !== "query" && p.in !== "header")
-          bad ??= `parameter ${p.name} in ${p.in}`;
-        else params.push({ name: p.name, in: p.in, required: !!p.required, schema: p.schema ?? {} });
-        bad ??= unsupportedIn(p.schema, `parameter ${p.name}`);
-      }
-      for (const name of path.match(/\{[^}]+\}/g) ?? []) {
-        if (!params.some((p) => p.in === "path" && `{${p.name}}` === name))
-          bad ??= `path ${name} is not described`;
-      }
-      const content = Object.entries(o.requestBody?.content ?? {});
-      const [mediaType, media] = content[0] ?? [];
-      if (content.length > 1) bad ??= `several request media types`;
-      if (mediaType && !BODY_TYPES.has(mediaType)) bad ??= `request media type ${mediaType}`;
-      bad ??= unsupportedIn(media?.schema, "body");
-      if (bad) {
-        fail(bad);
-        continue;
-      }
-      const text = `${o.summary ?? ""} ${o.description ?? ""}`;
-      const stream = Object.values(o.responses ?? {}).some((r) =>
-        Object.hasOwn(r.content ?? {}, "text/event-stream"),
-      );
-      operations.push({
-        id,
-        method: m.toUpperCase() as Method,
-        path,
-        params,
-        ...(mediaType
-          ? { body: { mediaType, schema: media?.schema ?? {}, required: !!o.requestBody?.required } }
-          : {}),
-        upload: mediaType === "multipart/form-data" || /multipart\/form-data/.test(text),
-        stream,
-      });
-    }
-  }
-  return { operations, uncovered };
-}
+import { type Hostile, hostileJson, hostileUrlText, pctEncode } from "./hostile.js";
+import type { FuzzCase, Method, Operation, Param } from "./operations.js";
+import { type Fill, type Hints, type Schema, toJsonText, validValue, type Where } from "./values.js";
 
 /** A request as parts, before one of them is made hostile. */
-type Model = {
+export type Model = {
   path: Record<string, string>;
   query: Array<[string, string]>;
   headers: Record<string, string>;
@@ -128,7 +27,7 @@ function formatQuery(name: string, value: unknown, repeat: boolean): Array<[stri
 }
 
 /** A request the schemas accept, with known-good ids, keys and codes where the hints have them. */
-function validModel(op: Operation, hints: Hints, fill: Fill = "random"): fc.Arbitrary<Model> {
+export function validModel(op: Operation, hints: Hints, fill: Fill = "random"): fc.Arbitrary<Model> {
   const where = (p: Param): Where => ({ op: op.id, in: p.in, name: p.name, path: [p.name] });
   const params = op.params.map((p) =>
     fc.tuple(
@@ -167,7 +66,7 @@ function validModel(op: Operation, hints: Hints, fill: Fill = "random"): fc.Arbi
   });
 }
 
-function render(op: Operation, model: Model, kind: string): FuzzCase {
+export function render(op: Operation, model: Model, kind: string): FuzzCase {
   const url = op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => model.path[name] ?? "x");
   const qs = model.query.map(([k, v]) => (v === "\u0000novalue" ? k : `${k}=${v}`)).join("&");
   const headers = { ...model.headers };
@@ -191,11 +90,11 @@ function render(op: Operation, model: Model, kind: string): FuzzCase {
 }
 
 /** A place in a JSON body with its schema, present in the valid body or optional and absent. */
-type Slot = { path: Array<string | number>; schema: Schema; present: boolean };
+export type Slot = { path: Array<string | number>; schema: Schema; present: boolean };
 
-const branch = (s: Schema): Schema => s.anyOf?.find((a) => a.type !== "null") ?? s.oneOf?.[0] ?? s;
+export const branch = (s: Schema): Schema => s.anyOf?.find((a) => a.type !== "null") ?? s.oneOf?.[0] ?? s;
 
-function bodySlots(schema: Schema, value: unknown, path: Array<string | number> = []): Slot[] {
+export function bodySlots(schema: Schema, value: unknown, path: Array<string | number> = []): Slot[] {
   const s = branch(schema);
   const out: Slot[] = [];
   if (value && typeof value === "object" && !Array.isArray(value)) {
@@ -213,7 +112,7 @@ function bodySlots(schema: Schema, value: unknown, path: Array<string | number> 
   return out;
 }
 
-function setAt(value: unknown, path: Array<string | number>, next: unknown, remove = false): unknown {
+export function setAt(value: unknown, path: Array<string | number>, next: unknown, remove = false): unknown {
   if (path.length === 0) return next;
   const [head, ...rest] = path as [string | number, ...Array<string | number>];
   const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<
@@ -283,7 +182,7 @@ function hostileCursors(valid: string | undefined): fc.Arbitrary<Hostile> {
 const HEADER_SAFE = /^[\t\x20-\x7e]{0,8000}$/;
 
 /** Every way of making one part of a valid request hostile, as arbitraries over that request. */
-function mutations(op: Operation, model: Model, cursors: Cursors): Array<fc.Arbitrary<FuzzCase>> {
+export function mutations(op: Operation, model: Model, cursors: Cursors): Array<fc.Arbitrary<FuzzCase>> {
   const out: Array<fc.Arbitrary<FuzzCase>> = [];
   for (const p of op.params) {
     const hostile =
@@ -421,7 +320,7 @@ function decodeURIComponentSafe(s: string): string {
 }
 
 /** Whole-request hostiles, one constant each: bodies, content types, uploads, calendars and credentials. */
-function requestLevel(op: Operation, model: Model): FuzzCase[] {
+export function requestLevel(op: Operation, model: Model): FuzzCase[] {
   const out: FuzzCase[] = [];
   const validText = model.body && "json" in model.body ? toJsonText(model.body.json) : "{}";
   const withPayload = (p: Payload, prefix: string) => {
@@ -469,122 +368,4 @@ export function minimalRequests(op: Operation, hints: Hints, seed: number, count
   return fc
     .sample(validModel(op, hints, "minimal"), { seed, numRuns: count })
     .map((m) => render(op, m, "seed"));
-}
-
-/**
- * A sweep that makes every parameter and body field hostile once (the value drawn from the seed) and sends
- * every whole-request class once, so each is covered whatever the random draws.
- */
-export function sweep(op: Operation, hints: Hints, cursors: Cursors, seed: number): FuzzCase[] {
-  const [model] = fc.sample(validModel(op, hints, "full"), { seed, numRuns: 1 }) as [Model];
-  const out: FuzzCase[] = [render(op, model, "valid")];
-  mutations(op, model, cursors).forEach((arb, i) => {
-    out.push(...fc.sample(arb, { seed: seed + i, numRuns: 1 }));
-  });
-  return [
-    ...out,
-    ...requestLevel(op, model),
-    ...worstTexts(op, model),
-    ...pastInt32(op, model),
-    ...nulInUrl(op, model),
-  ];
-}
-
-const isString = (s: Schema): boolean =>
-  [s.type].flat().includes("string") || !!s.anyOf?.some(isString) || !!s.oneOf?.some(isString);
-
-/**
- * A NUL and a lone surrogate in every path and query parameter that takes text: the JSON parser refuses
- * them in bodies, but URL text reaches the handlers as decoded, and PostgreSQL refuses NUL.
- */
-function nulInUrl(op: Operation, model: Model): FuzzCase[] {
-  const out: FuzzCase[] = [];
-  for (const p of op.params) {
-    const s = p.schema.type === "array" && p.schema.items ? p.schema.items : p.schema;
-    if (!isString(s) || (p.in !== "path" && p.in !== "query")) continue;
-    for (const [label, value] of [
-      ["nul-inside", "ab%00cd"],
-      ["encoded-surrogate", "ab%ED%A0%80cd"],
-    ]) {
-      const kind = `${p.in} ${p.name}: ${label}`;
-      if (p.in === "path")
-        out.push(render(op, { ...model, path: { ...model.path, [p.name]: value as string } }, kind));
-      else
-        out.push(
-          render(
-            op,
-            { ...model, query: [...model.query.filter(([k]) => k !== p.name), [p.name, value as string]] },
-            kind,
-          ),
-        );
-    }
-  }
-  return out;
-}
-
-const isInteger = (s: Schema): boolean =>
-  [s.type].flat().includes("integer") || !!s.anyOf?.some(isInteger) || !!s.oneOf?.some(isInteger);
-
-/** Ids and counts one past the 32-bit range, where PostgreSQL integer columns end and SQLite's do not. */
-function pastInt32(op: Operation, model: Model): FuzzCase[] {
-  const big = 2 ** 31;
-  const out: FuzzCase[] = [];
-  for (const p of op.params) {
-    if (!isInteger(p.schema)) continue;
-    const label = `${p.in} ${p.name}: int32+1`;
-    if (p.in === "path")
-      out.push(render(op, { ...model, path: { ...model.path, [p.name]: String(big) } }, label));
-    if (p.in === "query") {
-      out.push(
-        render(
-          op,
-          { ...model, query: [...model.query.filter(([k]) => k !== p.name), [p.name, String(big)]] },
-          label,
-        ),
-      );
-    }
-  }
-  if (model.body && "json" in model.body) {
-    const json = model.body.json;
-    for (const slot of bodySlots(op.body?.schema ?? {}, json)) {
-      const s = branch(slot.schema);
-      const value = isInteger(s)
-        ? big
-        : s.type === "array" && s.items && isInteger(s.items)
-          ? [big]
-          : undefined;
-      if (value === undefined) continue;
-      out.push(
-        render(
-          op,
-          { ...model, body: { json: setAt(json, slot.path, value) } },
-          `body ${slot.path.join(".")}: int32+1`,
-        ),
-      );
-    }
-  }
-  return out;
-}
-
-/** Long text fields are where text transformations run: each gets every pathological string once. */
-export const LONG_TEXT = 2000;
-
-function worstTexts(op: Operation, model: Model): FuzzCase[] {
-  if (!model.body || !("json" in model.body)) return [];
-  const json = model.body.json;
-  const out: FuzzCase[] = [];
-  for (const slot of bodySlots(op.body?.schema ?? {}, json)) {
-    const s = branch(slot.schema);
-    if (s.type !== "string" || (s.maxLength ?? Number.POSITIVE_INFINITY) < LONG_TEXT) continue;
-    for (const h of pathologicalStrings(s)) {
-      out.push(
-        render(
-          op,
-          { ...model, body: { json: setAt(json, slot.path, h.value) } },
-          `body ${slot.path.join(".")}: ${h.label}`,
-        ),
-      );
-    }
-  }
-  return out;
 }
