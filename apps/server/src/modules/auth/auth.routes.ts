@@ -123,7 +123,13 @@ export function authRoutes(app: App, { auth, users, config }: AppContext) {
         tags: ["auth"],
         summary: "Revoke an API token",
         security: secured,
-        params: z.strictObject({ id: z.coerce.number().int().positive() }),
+        params: z.strictObject({
+          id: z.coerce
+            .number()
+            .int()
+            .positive()
+            .max(2 ** 31 - 1),
+        }),
         response: { 204: z.undefined() },
       },
     },

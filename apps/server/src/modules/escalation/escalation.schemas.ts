@@ -4,7 +4,16 @@ import { text } from "../../shared/text.js";
 export const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 
 const evidenceInput = z.strictObject({
-  attachmentIds: z.array(z.number().int().positive()).max(50).default([]),
+  attachmentIds: z
+    .array(
+      z
+        .number()
+        .int()
+        .positive()
+        .max(2 ** 31 - 1),
+    )
+    .max(50)
+    .default([]),
   noEvidenceReason: text(2000).optional(),
 });
 
@@ -144,7 +153,16 @@ export const dossierVersions = z.object({
 
 export const onCallInput = z.strictObject({
   entries: z
-    .array(z.strictObject({ userId: z.number().int().positive(), tier: z.number().int().min(1).max(3) }))
+    .array(
+      z.strictObject({
+        userId: z
+          .number()
+          .int()
+          .positive()
+          .max(2 ** 31 - 1),
+        tier: z.number().int().min(1).max(3),
+      }),
+    )
     .max(200),
 });
 export const onCall = z.object({

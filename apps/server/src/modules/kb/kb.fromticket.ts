@@ -15,6 +15,7 @@ export const articleDraftInput = z.strictObject({
     .number()
     .int()
     .positive()
+    .max(2 ** 31 - 1)
     .optional()
     .describe("The collection of the draft (default: the collection 'From tickets')"),
 });

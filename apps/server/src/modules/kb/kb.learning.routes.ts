@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type App, actorOf, secured } from "../../app/http.js";
+import { text } from "../../shared/text.js";
 import { type KbLearning, learnedTerm } from "./kb.learning.js";
 
 const id = z.coerce
@@ -18,7 +19,8 @@ export const learnedQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-const termParams = z.strictObject({ id, term: z.string().min(1).max(100) });
+// text(): a NUL would reach PostgreSQL, which refuses it with a 500.
+const termParams = z.strictObject({ id, term: text(100) });
 
 /** GET /kb/learned-terms, POST .../learned-terms/{term}/accept|reject and DELETE .../learned-terms/{term}. */
 export function kbLearningRoutes(app: App, learning: KbLearning) {

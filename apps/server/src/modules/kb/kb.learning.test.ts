@@ -120,6 +120,23 @@ describe("search learns from use", () => {
     expect((await admin.delete(`/api/v1/kb/articles/${article}/learned-terms/nothing`)).statusCode).toBe(404);
   });
 
+  it("a learned word with a NUL character in the address is refused as invalid and nothing changes", async () => {
+    const admin = await h.as("hubadmin@demo.test");
+    const before = (await admin.get(`/api/v1/kb/learned-terms?articleId=${article}`)).json();
+    for (const term of ["%00", "ab%00cd"]) {
+      for (const send of [
+        () => admin.post(`/api/v1/kb/articles/${article}/learned-terms/${term}/accept`),
+        () => admin.post(`/api/v1/kb/articles/${article}/learned-terms/${term}/reject`),
+        () => admin.delete(`/api/v1/kb/articles/${article}/learned-terms/${term}`),
+      ]) {
+        const res = await send();
+        expect(res.statusCode, res.body).toBe(400);
+        expect(res.json().code).toBe("request.invalid");
+      }
+    }
+    expect((await admin.get(`/api/v1/kb/learned-terms?articleId=${article}`)).json()).toEqual(before);
+  });
+
   it("an article keeps at most its best-evidenced learned words", async () => {
     const words =
       "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec romeo sierra tango uniform victor whiskey xray yankee zulu anchor beacon canyon dune";

@@ -80,6 +80,7 @@ export const articleUpdate = z
       .number()
       .int()
       .positive()
+      .max(2 ** 31 - 1)
       .optional()
       .describe("The revision the edit was made on; a newer one on the server is a conflict"),
   })

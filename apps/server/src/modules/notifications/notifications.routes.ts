@@ -41,7 +41,13 @@ export function notificationRoutes(app: App, { notifications }: AppContext) {
         tags,
         summary: "Mark a notification read",
         security: secured,
-        params: z.strictObject({ id: z.coerce.number().int().positive() }),
+        params: z.strictObject({
+          id: z.coerce
+            .number()
+            .int()
+            .positive()
+            .max(2 ** 31 - 1),
+        }),
         response: { 204: z.undefined() },
       },
     },

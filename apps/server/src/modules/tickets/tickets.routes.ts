@@ -232,7 +232,13 @@ export function ticketRoutes(app: App, { tickets }: AppContext) {
         tags,
         summary: "Download an attachment",
         security: secured,
-        params: ticketParams.extend({ id: z.coerce.number().int().positive() }),
+        params: ticketParams.extend({
+          id: z.coerce
+            .number()
+            .int()
+            .positive()
+            .max(2 ** 31 - 1),
+        }),
       },
     },
     async (req, reply) => {

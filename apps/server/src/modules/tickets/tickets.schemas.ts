@@ -46,7 +46,12 @@ export const ticketCreate = z.strictObject({
   priority: referenceKey.default("normal").describe("a priority key (GET /api/v1/priorities)"),
   channel: z.enum(CHANNELS).optional(),
   requester: requesterInput.optional(),
-  assigneeId: z.number().int().positive().optional(),
+  assigneeId: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1)
+    .optional(),
   tags: z.array(tag).max(30).default([]),
   product: text(100).optional(),
   module: text(100).optional(),
@@ -60,7 +65,13 @@ export const ticketUpdate = z
     status: z.enum(STATUSES).optional(),
     priority: referenceKey.optional(),
     category: referenceKey.optional(),
-    assigneeId: z.number().int().positive().nullable().optional(),
+    assigneeId: z
+      .number()
+      .int()
+      .positive()
+      .max(2 ** 31 - 1)
+      .nullable()
+      .optional(),
     tags: z.array(tag).max(30).optional(),
     product: text(100).nullable().optional(),
     module: text(100).nullable().optional(),
@@ -69,6 +80,7 @@ export const ticketUpdate = z
       .number()
       .int()
       .positive()
+      .max(2 ** 31 - 1)
       .optional()
       .describe("Fails with 409 if the ticket changed since"),
   })
@@ -95,10 +107,24 @@ export const ticketListQuery = z.strictObject({
   priority: csv(referenceKey).optional(),
   category: csv(referenceKey).optional(),
   assignee: z
-    .union([z.literal("me"), z.literal("none"), z.coerce.number().int().positive()])
+    .union([
+      z.literal("me"),
+      z.literal("none"),
+      z.coerce
+        .number()
+        .int()
+        .positive()
+        .max(2 ** 31 - 1),
+    ])
     .optional()
     .describe("me, none or a user id"),
-  requester: z.coerce.number().int().positive().optional().describe("a contact id"),
+  requester: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1)
+    .optional()
+    .describe("a contact id"),
   sla: csv(z.enum(SLA_STATES)).optional().describe("SLA states, e.g. warning,breached"),
   q: text(200).optional(),
   sort: z
@@ -179,7 +205,16 @@ export const messageCreate = z.strictObject({
   kind: z.enum(["reply", "note"]).default("reply"),
   body: text(50_000),
   status: z.enum(STATUSES).optional().describe("Change the status in the same step, e.g. pending-requester"),
-  attachmentIds: z.array(z.number().int().positive()).max(20).default([]),
+  attachmentIds: z
+    .array(
+      z
+        .number()
+        .int()
+        .positive()
+        .max(2 ** 31 - 1),
+    )
+    .max(20)
+    .default([]),
 });
 export type MessageCreate = z.infer<typeof messageCreate>;
 

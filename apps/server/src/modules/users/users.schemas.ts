@@ -58,4 +58,10 @@ export const userListQuery = z.strictObject({
   role: z.enum(SITE_ROLES).optional(),
   q: text(100).optional(),
 });
-export const userParams = z.strictObject({ id: z.coerce.number().int().positive() });
+export const userParams = z.strictObject({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1),
+});

@@ -11,7 +11,17 @@ export const queueFilters = z.strictObject({
   tier: z.array(z.number().int().min(0).max(3)).min(1).max(4).optional(),
   priority: z.array(referenceKey).min(1).max(20).optional(),
   category: z.array(referenceKey).min(1).max(20).optional(),
-  assignee: z.union([z.literal("me"), z.literal("none"), z.number().int().positive()]).optional(),
+  assignee: z
+    .union([
+      z.literal("me"),
+      z.literal("none"),
+      z
+        .number()
+        .int()
+        .positive()
+        .max(2 ** 31 - 1),
+    ])
+    .optional(),
   sla: z.array(z.enum(SLA_STATES)).min(1).max(4).optional(),
   q: text(200).optional(),
 });

@@ -119,7 +119,13 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
         tags,
         summary: "Download a public file of a request through its signed link",
         security: optionalAuth,
-        params: requestParams.extend({ id: z.coerce.number().int().positive() }),
+        params: requestParams.extend({
+          id: z.coerce
+            .number()
+            .int()
+            .positive()
+            .max(2 ** 31 - 1),
+        }),
         querystring: tokenQuery,
       },
     },
