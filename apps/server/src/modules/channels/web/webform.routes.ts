@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AppContext } from "../../../app/context.js";
-import { type App, optionalAuth } from "../../../app/http.js";
+import { type App, optionalAuth, uploadedFiles } from "../../../app/http.js";
 import { badRequest } from "../../../shared/errors.js";
 import { idempotencyKey } from "../../tickets/tickets.schemas.js";
 import {
@@ -133,10 +133,7 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
     async (req, reply) => {
       if (!req.isMultipart())
         throw badRequest("attachment.not_multipart", "Upload files as multipart/form-data");
-      const files = (async function* () {
-        for await (const file of req.files()) yield { stream: file.file, filename: file.filename };
-      })();
-      return reply.status(201).send(await webForm.upload(files, req.ip));
+      return reply.status(201).send(await webForm.upload(uploadedFiles(req), req.ip));
     },
   );
 }
