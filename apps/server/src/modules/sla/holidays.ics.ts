@@ -13,8 +13,8 @@ import type { Holiday } from "./business-time.js";
  *   so callers should pass a range around the years they need.
  * - The work one file can cause is bounded, since expanding a recurrence is slow (ical.js walks it from
  *   DTSTART): an all-day event repeating more often than daily is refused ("too_frequent"); a file whose
- *   recurrences are walked more than 2,000 times for one event or 5,000 in all, or that gives more than
- *   500 holidays, is refused ("too_many") rather than expanded.
+ *   recurrences are walked more than 2,000 times for one event or 5,000 in all, that gives more than
+ *   500 holidays or that holds more than 5,000 events is refused ("too_many") rather than expanded.
  * - One Holiday per date, sorted; names of events on the same date are joined with " / ".
  * - Anything malformed (not iCalendar, no VCALENDAR, an event without DTSTART, an impossible date, an
  *   end before the start, a date range that is not "YYYY-MM-DD") throws HolidaysIcsError ("invalid").
@@ -40,6 +40,8 @@ const DEFAULT_YEARS = 10;
 const MAX_OCCURRENCES = 2_000;
 const MAX_WALKED = 5_000;
 const MAX_EVENT_DAYS = 366;
+/** More events than this in one file is not a holiday calendar either. */
+const MAX_EVENTS = 5_000;
 /** More holidays than this from one file is not a holiday calendar. */
 export const MAX_HOLIDAYS = 500;
 const SUB_DAILY = new Set(["SECONDLY", "MINUTELY", "HOURLY"]);
@@ -71,12 +73,26 @@ export function parseHolidaysIcs(text: string, range: HolidayRange = {}): Holida
   };
   const budget = { walked: 0 };
   const vevents = roots.flatMap((root) => root.getAllSubcomponents("vevent"));
+  if (vevents.length > MAX_EVENTS) fail(`it holds more than ${MAX_EVENTS} events`, "too_many");
   const masterUids = new Set(
     vevents.filter((v) => !v.hasProperty("recurrence-id")).map((v) => v.getFirstPropertyValue("uid")),
   );
+  // Each event is given its own moved occurrences: left to itself, ical.js looks through every event
+  // of the calendar for each one (the square of their number) and takes other events' as well.
+  const movedByUid = new Map<unknown, ICAL.Component[]>();
+  for (const v of vevents) {
+    if (!v.hasProperty("recurrence-id")) continue;
+    const uid = v.getFirstPropertyValue("uid");
+    const list = movedByUid.get(uid);
+    if (list) list.push(v);
+    else movedByUid.set(uid, [v]);
+  }
   function addEvent(vevent: ICAL.Component, index: number): void {
     if (!isAllDay(vevent, index)) return;
-    const event = new ICAL.Event(vevent);
+    const exceptions = vevent.hasProperty("recurrence-id")
+      ? []
+      : (movedByUid.get(vevent.getFirstPropertyValue("uid")) ?? []);
+    const event = new ICAL.Event(vevent, { exceptions });
     // A moved occurrence is applied through its master; one whose master is missing stands alone.
     if (event.isRecurrenceException() && masterUids.has(event.uid)) return;
     if (isCancelled(event)) return;
