@@ -26,39 +26,7 @@ import { Client, createHarness, dialect } from "./harness.js";
  * `skip` entries are not even sent (they freeze the server for far longer than the suite may take).
  * Empty this list as the fixes land.
  */
-const KNOWN_FAILURES: Array<{ operation: RegExp; input: RegExp; cause: string; skip?: boolean }> = [
-  {
-    operation: /./,
-    input: /deep-(array|object)/,
-    cause:
-      "JSON nested thousands deep answers 500 on every JSON route (recursive findBadString in shared/text.ts)",
-  },
-  {
-    operation: /^POST \/api\/v1\/(portal\/uploads|tickets\/\{key\}\/attachments)$/,
-    input:
-      /^(multipart: (truncated|no boundary|wrong boundary|random bytes)|body: multipart without boundary)/,
-    cause: "malformed multipart (truncated, no or wrong boundary, garbage) answers 500 on the upload routes",
-  },
-  {
-    operation: /^POST \/api\/v1\/sites\/\{code\}\/calendar\/holidays\/import$/,
-    input: /^ical: (rrule|many daily rules)/,
-    cause:
-      "iCalendar repeat rules are expanded without a cap: FREQ=SECONDLY/MINUTELY/HOURLY answer 500, 50 daily rules take over 5 s",
-  },
-  {
-    operation: /^POST \/api\/v1\/sites\/\{code\}\/calendar\/holidays\/import$/,
-    input: /^ical: 5000 events$/,
-    cause:
-      "holiday import is quadratic in the number of events (ical.js relates every RECURRENCE-ID to every event): 5,000 events take 6-13 s, a 2 MB file minutes",
-  },
-  {
-    operation: /^(POST \/api\/v1\/kb\/(preview|articles)|PATCH \/api\/v1\/kb\/articles\/\{id\})$/,
-    input: /markup-repeat <!--/,
-    cause:
-      "quadratic regular expressions in kb.markdown.ts: '<!--' repeated takes seconds to minutes to render",
-    skip: true,
-  },
-];
+const KNOWN_FAILURES: Array<{ operation: RegExp; input: RegExp; cause: string; skip?: boolean }> = [];
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_260_302);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 8);

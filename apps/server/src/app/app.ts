@@ -40,7 +40,7 @@ import { userRoutes } from "../modules/users/users.routes.js";
 import { vendorRoutes } from "../modules/vendors/vendors.routes.js";
 import { workspaceRoutes } from "../modules/workspace/workspace.routes.js";
 import { AppError, badRequest, forbidden, unauthorized } from "../shared/errors.js";
-import { findBadString } from "../shared/text.js";
+import { findBadString, jsonTooDeep, MAX_JSON_DEPTH } from "../shared/text.js";
 import { safeEqual } from "../shared/tokens.js";
 import type { AppContext } from "./context.js";
 import { DOCS_CSP, securityHeaders } from "./headers.js";
@@ -85,16 +85,28 @@ export async function buildApp(
     ),
   );
 
-  // JSON must be valid UTF-8 and free of prototype tricks and NUL characters the database would refuse.
+  // JSON must be valid UTF-8, nest at most MAX_JSON_DEPTH levels, and be free of prototype tricks and NUL
+  // characters the database would refuse.
   app.removeContentTypeParser("application/json");
   // Fastify parses text/plain by default; no route takes it, so it must be a 415 like any other media type.
   app.removeContentTypeParser("text/plain");
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body: Buffer, done) => {
     if (!isUtf8(body))
       return done(badRequest("request.invalid_utf8", "The body is not valid UTF-8"), undefined);
+    const text = body.toString("utf8");
+    // Checked on the text, before parsing: zod and the string check below walk the parsed value.
+    if (jsonTooDeep(text))
+      return done(
+        badRequest(
+          "request.too_deep",
+          `JSON may nest objects and arrays at most ${MAX_JSON_DEPTH} levels deep`,
+          [{ field: "(body)", message: "nested too deep" }],
+        ),
+        undefined,
+      );
     let value: unknown;
     try {
-      value = sjson.parse(body.toString("utf8"), undefined, {
+      value = sjson.parse(text, undefined, {
         protoAction: "error",
         constructorAction: "error",
       });

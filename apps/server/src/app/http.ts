@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Readable } from "node:stream";
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest, RawServerDefault } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { malformedUpload } from "../modules/attachments/attachments.store.js";
 import type { AuthService } from "../modules/auth/auth.service.js";
 import type { Actor, Scope } from "../shared/actor.js";
 import { forbidden, unauthorized } from "../shared/errors.js";
@@ -56,3 +58,14 @@ export const secured: Array<Record<string, string[]>> = [{ session: [] }, { bear
 
 /** OpenAPI security of routes the public may call too (the empty requirement means "none"). */
 export const optionalAuth: Array<Record<string, string[]>> = [...secured, {}];
+
+/** The files of a multipart upload, one at a time; a body that breaks off between files is a 400 problem. */
+export async function* uploadedFiles(
+  req: FastifyRequest,
+): AsyncGenerator<{ stream: Readable; filename: string | undefined }> {
+  try {
+    for await (const file of req.files()) yield { stream: file.file, filename: file.filename };
+  } catch (e) {
+    throw malformedUpload(e);
+  }
+}

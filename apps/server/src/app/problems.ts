@@ -21,6 +21,7 @@ const FASTIFY_CODES: Record<string, [number, string, string]> = {
     "attachment.not_multipart",
     "Upload files as multipart/form-data",
   ],
+  FST_MP_PREMATURE_CLOSE: [400, "request.malformed_multipart", "The upload is incomplete or malformed"],
   FST_ERR_VALIDATION: [400, "request.invalid", "The request is not valid"],
   FST_ERR_BAD_URL: [400, "request.bad_url", "The URL is not validly percent-encoded"],
   FST_ERR_MAX_PARAM_LENGTH: [414, "request.uri_too_long", "A path segment is too long"],

@@ -111,7 +111,8 @@ export function createAttachmentStore({ dataDir, maxBytes }: { dataDir: string; 
         return { sha256: hash.digest("hex"), size, contentType, filename, tempFile };
       } catch (e) {
         await unlink(tempFile).catch(() => undefined);
-        throw e;
+        // An error of the upload stream itself (not of our checks or of the disk): the body broke off.
+        throw e === stream.errored ? malformedUpload(e) : e;
       }
     },
     /** Files a staged upload under its hash (an identical file already there is kept). */
@@ -167,3 +168,14 @@ const unsupported = (filename: string, kind: string) =>
       },
     ],
   );
+
+/**
+ * A multipart body that ends early or cannot be parsed, as a 400 problem; errors that already carry an
+ * HTTP status (ours, or the multipart plugin's limits) are kept as they are.
+ */
+export function malformedUpload(e: unknown): unknown {
+  if (e instanceof AppError || (e instanceof Error && "statusCode" in e)) return e;
+  return new AppError(400, "request.malformed_multipart", "The upload is incomplete or malformed", [
+    { field: "file", message: "the multipart body ended early or could not be read" },
+  ]);
+}

@@ -4,12 +4,15 @@ import { type App, actorOf, secured } from "../../app/http.js";
 import { siteParams } from "../sites/sites.schemas.js";
 import { calendar, calendarInput } from "./calendars.schemas.js";
 
+const ICS_MAX_BYTES = 1024 * 1024;
+
 /** A site's business calendar and the import of public holidays from iCalendar files. */
 export function calendarRoutes(app: App, { calendars }: AppContext) {
   const tags = ["calendars"];
+  // A holiday file of 1 MiB holds some 10,000 events; reading a bigger one would only hold the server up.
   app.addContentTypeParser(
     "text/calendar",
-    { parseAs: "string", bodyLimit: 2 * 1024 * 1024 },
+    { parseAs: "string", bodyLimit: ICS_MAX_BYTES },
     (_req, body, done) => done(null, body),
   );
 
@@ -50,7 +53,7 @@ export function calendarRoutes(app: App, { calendars }: AppContext) {
         security: secured,
         params: siteParams,
         consumes: ["text/calendar"],
-        body: z.string().max(2 * 1024 * 1024),
+        body: z.string().max(ICS_MAX_BYTES),
         response: { 200: z.object({ imported: z.number(), calendar }) },
       },
     },

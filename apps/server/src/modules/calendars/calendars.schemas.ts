@@ -6,6 +6,9 @@ export const weeklyInterval = z.strictObject({
   start: hhmm,
   end: hhmm,
 });
+/** A calendar holds at most this many holidays, whether set at once or gathered by imports. */
+export const MAX_CALENDAR_HOLIDAYS = 2000;
+
 export const holiday = z.strictObject({
   date: z.iso.date({ message: "must be a date YYYY-MM-DD" }),
   name: z.string().trim().max(200).optional(),
@@ -14,7 +17,7 @@ export const holiday = z.strictObject({
 export const calendarInput = z.strictObject({
   alwaysOpen: z.boolean().default(false),
   weekly: z.array(weeklyInterval).max(100).default([]),
-  holidays: z.array(holiday).max(2000).default([]),
+  holidays: z.array(holiday).max(MAX_CALENDAR_HOLIDAYS).default([]),
 });
 export type CalendarInput = z.infer<typeof calendarInput>;
 

@@ -12,7 +12,7 @@ import {
   type WeeklyInterval,
 } from "../sla/business-time.js";
 import { HolidaysIcsError, parseHolidaysIcs } from "../sla/holidays.ics.js";
-import type { CalendarInput, CalendarView } from "./calendars.schemas.js";
+import { type CalendarInput, type CalendarView, MAX_CALENDAR_HOLIDAYS } from "./calendars.schemas.js";
 
 /** A site without a calendar of its own works Monday to Friday, 08:00 to 17:00 local time. */
 export const DEFAULT_WEEK: WeeklyInterval[] = ([1, 2, 3, 4, 5] as const).map((day) => ({
@@ -201,20 +201,25 @@ export function createCalendarsService({ db, clock, sites }: Deps) {
       const site = await siteFor(actor, code, true);
       let parsed: Array<{ date: string; name?: string }>;
       try {
-        // Public-holiday feeds often start decades ago; expand recurring ones around today.
+        // Public-holiday feeds often start decades ago; expand recurring ones from a year back to
+        // two years ahead (a later import brings the years after).
         const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
         parsed = parseHolidaysIcs(ics, {
           from: day(clock.now() - 366 * 86_400_000),
-          to: day(clock.now() + 10 * 366 * 86_400_000),
+          to: day(clock.now() + 2 * 366 * 86_400_000),
         });
       } catch (e) {
         if (e instanceof HolidaysIcsError)
-          throw invalid("calendar.ics_invalid", e.message, [{ field: "body", message: e.message }]);
+          throw invalid(`calendar.ics_${e.problem}`, e.message, [{ field: "body", message: e.message }]);
         throw e;
       }
       const current = await stored(site.id);
       const known = new Set(current.spec.holidays.map((h) => h.date));
       const added = parsed.filter((h) => !known.has(h.date));
+      if (current.spec.holidays.length + added.length > MAX_CALENDAR_HOLIDAYS) {
+        const message = `The calendar would hold more than ${MAX_CALENDAR_HOLIDAYS} holidays; remove past ones first`;
+        throw invalid("calendar.ics_too_many", message, [{ field: "body", message }]);
+      }
       await save(site.id, { ...current.spec, holidays: [...current.spec.holidays, ...added] });
       return { imported: added.length, calendar: view(site.code, await stored(site.id)) };
     },

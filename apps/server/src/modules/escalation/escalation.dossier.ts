@@ -43,9 +43,14 @@ export function missingFields(d: DossierData): MissingField[] {
 export const sameDossier = (a: DossierData, b: DossierData): boolean =>
   JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
 
-/** One-line text inside Markdown: special characters escaped, line breaks flattened. */
+/**
+ * One-line text inside Markdown: special characters escaped, line breaks flattened (each run of
+ * white space is matched whole, so a long run of spaces is not scanned again from each of its places).
+ */
 const inline = (s: string | null | undefined): string =>
-  s ? s.replace(/\s*\n\s*/g, " ").replace(/([\\`*_{}[\]()<>#|!~])/g, "\\$1") : "_(missing)_";
+  s
+    ? s.replace(/\s+/g, (ws) => (ws.includes("\n") ? " " : ws)).replace(/([\\`*_{}[\]()<>#|!~])/g, "\\$1")
+    : "_(missing)_";
 const block = (s: string | null | undefined): string => (s ? s.trim() : "_(missing)_");
 const yesNo = (b: boolean | null) => (b === null ? "_(missing)_" : b ? "yes" : "no");
 const kib = (bytes: number) => `${Math.max(1, Math.round(bytes / 1024))} KB`;

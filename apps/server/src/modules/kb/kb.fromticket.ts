@@ -34,7 +34,9 @@ const digitsPattern = (value: string) => {
   const digits = value.replace(/\D/g, "");
   return digits.length >= 5 ? digits.split("").join("[\\s().-]*") : null;
 };
-const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
+// Starts only where a run of address characters starts: from inside one, it would be tried again from
+// every character of a long word.
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
 // an international number (+ and at least 8 digits), however it is spaced
 const PHONE = /\+\s*\d(?:[\s().-]*\d){7,}/g;
 

@@ -75,14 +75,15 @@ export function parseSummary(text: string): Array<{ rel: string; label: string }
 /**
  * Turns GitBook's template blocks into Markdown and HTML the renderer keeps: hints become styled
  * boxes, content references and embeds become links (nothing is embedded), tabs become bold labels,
- * and the &#x20; entities GitBook sprinkles become plain spaces.
+ * and the &#x20; entities GitBook sprinkles become plain spaces. Linear in the page's length: a block's
+ * text stops at the next opener of its kind, so blocks that never close are not scanned again and again.
  */
 export function gitbookToMarkdown(source: string): string {
   const block = (cls: string, inner: string) => `\n<div class="${cls}">\n\n${inner.trim()}\n\n</div>\n`;
   return (
     source
       .replace(
-        /\{%\s*hint\s+style="(\w+)"\s*%\}([\s\S]*?)\{%\s*endhint\s*%\}/g,
+        /\{%\s*hint\s+style="(\w+)"\s*%\}((?:(?!\{%\s*hint\s)[\s\S])*?)\{%\s*endhint\s*%\}/g,
         (_m, style: string, inner: string) =>
           block(
             `hint hint-${["info", "warning", "danger", "success"].includes(style) ? style : "info"}`,
@@ -90,20 +91,46 @@ export function gitbookToMarkdown(source: string): string {
           ),
       )
       .replace(
-        /\{%\s*content-ref\s+url="([^"]+)"\s*%\}([\s\S]*?)\{%\s*endcontent-ref\s*%\}/g,
+        /\{%\s*content-ref\s+url="([^"]+)"\s*%\}((?:(?!\{%\s*content-ref\s)[\s\S])*?)\{%\s*endcontent-ref\s*%\}/g,
         (_m, url: string, inner: string) => block("content-ref", inner.trim() || `[${url}](${url})`),
       )
       .replace(
-        /\{%\s*embed\s+url="([^"]+)"\s*%\}(?:([\s\S]*?)\{%\s*endembed\s*%\})?/g,
+        /\{%\s*embed\s+url="([^"]+)"\s*%\}(?:((?:(?!\{%\s*embed\s)[\s\S])*?)\{%\s*endembed\s*%\})?/g,
         (_m, url: string, caption?: string) => block("embed", `[${caption?.trim() || url}](${url})`),
       )
       .replace(/\{%\s*tab\s+title="([^"]*)"\s*%\}/g, (_m, title: string) => `\n**${title}**\n`)
       .replace(/\{%\s*code\s+title="([^"]*)"[^%]*%\}/g, (_m, title: string) => `\n*${title}*\n`)
       .replace(/\{%-?\s*[\w-]+(?:\s[^%]*)?-?%\}/g, "")
-      // GitBook writes spaces it wants kept as &#x20;; at the end of a line they mean nothing
-      .replace(/[ \t]*(?:&#x20;[ \t]*)+$/gm, "")
+      // GitBook writes spaces it wants kept as &#x20;; at the end of a line they mean nothing (each run
+      // of spaces and entities is matched whole, then dropped if it holds an entity and ends the line)
+      .replace(/(?:[ \t]|&#x20;)+/g, (run, at: number, all: string) =>
+        run.includes("&#x20;") && endsLine(all, at + run.length) ? "" : run,
+      )
       .replace(/&#x20;/g, " ")
   );
+}
+
+/** Whether a line ends at this index (what `$` means with the m flag). */
+const endsLine = (text: string, at: number) =>
+  at === text.length || "\n\r\u2028\u2029".includes(text[at] as string);
+
+/**
+ * The text of the page's first level-1 heading ("# Title ##" gives "Title"), read line by line: a
+ * regular expression for it tried every split of a run of spaces.
+ */
+function firstHeading(body: string): string | undefined {
+  for (const line of body.split("\n")) {
+    if (line[0] !== "#" || (line[1] !== " " && line[1] !== "\t")) continue;
+    let start = 1;
+    while (line[start] === " " || line[start] === "\t") start++;
+    let end = line.length;
+    const blank = () => line[end - 1] === " " || line[end - 1] === "\t";
+    while (end > start && blank()) end--;
+    while (end > start && line[end - 1] === "#") end--;
+    while (end > start && blank()) end--;
+    if (end > start) return line.slice(start, end);
+  }
+  return undefined;
 }
 
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
@@ -125,7 +152,7 @@ export function readPage(raw: string, rel: string, label?: string): Omit<SourceP
     body = body.slice(fm[0].length);
   }
   body = gitbookToMarkdown(body).trim();
-  const heading = /^#[ \t]+(.+?)[ \t]*#*[ \t]*$/m.exec(body)?.[1];
+  const heading = firstHeading(body);
   const str = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim() : undefined);
   const title =
     str(meta.title) ??
@@ -222,8 +249,9 @@ export function readDocTree(
 }
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
-const IMAGE_MD = /(!\[[^\]]*\]\()(<?)([^)\s>]+)(>?)/g;
-const IMAGE_HTML = /(<img\b[^>]*?\bsrc=")([^"]+)(")/gi;
+// An image's text may not hold brackets, nor an img tag a "<": each opener is read up to the next one.
+const IMAGE_MD = /(!\[[^[\]]*\]\()(<?)([^)\s>]+)(>?)/g;
+const IMAGE_HTML = /(<img\b[^<>]*?\bsrc=")([^"]+)(")/gi;
 
 /** The path inside the tree that a relative address points to (null if absolute or outside the tree). */
 function resolveRelative(dest: string, rel: string): { path: string; hash: string | undefined } | null {
@@ -290,7 +318,11 @@ export function rewriteLinks(
       /(\]\()(<?)([^)\s>]+)(>?)/g,
       (_m, open: string, lt: string, dest: string, gt: string) => `${open}${lt}${rewrite(dest)}${gt}`,
     )
-    .replace(/^(\s*\[[^\]]+\]:\s*)(\S+)/gm, (_m, lead: string, dest: string) => `${lead}${rewrite(dest)}`)
+    // a reference definition's label stays on its line, its address on the same or the next line
+    .replace(
+      /^([ \t]*\[[^\]\n]+\]:[ \t]*(?:\n[ \t]*)?)(\S+)/gm,
+      (_m, lead: string, dest: string) => `${lead}${rewrite(dest)}`,
+    )
     .replace(/(\bhref=")([^"]+)(")/g, (_m, a: string, dest: string, b: string) => `${a}${rewrite(dest)}${b}`);
   return { body: out, unresolved };
 }
@@ -319,7 +351,7 @@ async function storeImages(kb: KbService, folder: string, pages: SourcePage[]): 
   return urls;
 }
 
-const CONTENT_REF_LINK = /(<div class="content-ref">\s*\[)[^\]]*(\]\()([^)\s]+)\)/g;
+const CONTENT_REF_LINK = /(<div class="content-ref">\s*\[)[^[\]]*(\]\()([^)\s]+)\)/g;
 const hashOf = (v: unknown) => createHash("sha256").update(JSON.stringify(v)).digest("hex");
 
 /**

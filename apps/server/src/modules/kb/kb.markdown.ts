@@ -1,6 +1,7 @@
 import GithubSlugger from "github-slugger";
 import MarkdownIt, { type Token } from "markdown-it";
 import sanitizeHtml from "sanitize-html";
+import { dropElements } from "../../shared/markup.js";
 
 /** A part of an article under one heading, as search indexes and deep-links it. */
 export type Section = { anchor: string; heading: string; level: number; text: string };
@@ -59,9 +60,9 @@ const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"'
 
 /** The readable text of an HTML fragment (for search), with cells and blocks kept apart by spaces. */
 export function htmlText(html: string): string {
-  return html
-    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
-    .replace(/<[^>]*>/g, " ")
+  // Linear on any input: a tag cannot contain "<", so each unclosed "<" is looked at up to the next one.
+  return dropElements(html, ["script", "style"], " ")
+    .replace(/<[^<>]*>/g, " ")
     .replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, (all, name: string) => {
       if (name[0] === "#") {
         const code =

@@ -1,12 +1,15 @@
-import { createTwoFilesPatch, diffLines } from "diff";
+import { type Change, createTwoFilesPatch, diffLines } from "diff";
 import type { Db } from "../../db/database.js";
 import type { Actor } from "../../shared/actor.js";
 import type { Clock } from "../../shared/clock.js";
 import { toIso } from "../../shared/clock.js";
-import { notFound } from "../../shared/errors.js";
-import { renderMarkdown } from "./kb.markdown.js";
+import { invalid, notFound } from "../../shared/errors.js";
+import type { Rendered } from "./kb.markdown.js";
 import type { ArticleRow, KbRepository } from "./kb.repository.js";
 import type { ArticleStatus } from "./kb.schemas.js";
+
+/** Comparing two revisions gives up after this long. */
+const DIFF_TIME_LIMIT_MS = 2_000;
 
 /** The columns an edit may change. */
 export type ArticleChange = Partial<
@@ -26,18 +29,22 @@ export type ArticleChange = Partial<
 
 /** Article writes that keep a revision each, and reading revisions back (no permission checks here). */
 export function createRevisions({ repo, clock }: { repo: KbRepository; clock: Clock }) {
-  /** Writes an edit and its revision; a changed generic text flags its translations and variants. */
+  /**
+   * Writes an edit and its revision; a changed generic text flags its translations and variants.
+   * `rendered` is the new body rendered before the transaction (kb.render.ts), null when the body stays.
+   */
   async function applyChange(
     tx: Db,
     before: ArticleRow,
     change: ArticleChange,
     actor: Actor,
     note: string | null,
+    rendered: Rendered | null,
   ): Promise<void> {
     const now = clock.now();
     const after = { ...before, ...change };
     const textChanged = after.title !== before.title || after.body_md !== before.body_md;
-    const rendered = textChanged ? renderMarkdown(after.body_md) : null;
+    if (after.body_md !== before.body_md && !rendered) throw new Error("a changed body must come rendered");
     const revision = before.revision + 1;
     let basedOn = before.based_on_revision;
     let outOfDate = before.out_of_date;
@@ -69,7 +76,7 @@ export function createRevisions({ repo, clock }: { repo: KbRepository; clock: Cl
     if (before.parent_id === null && textChanged) await repo.flagChildren(tx, before.id, now);
   }
 
-  /** Inserts a new article with its first revision. */
+  /** Inserts a new article with its first revision; `rendered` is its body rendered before the transaction. */
   async function insertArticle(
     tx: Db,
     actor: Actor,
@@ -86,9 +93,9 @@ export function createRevisions({ repo, clock }: { repo: KbRepository; clock: Cl
       | "updated_by"
       | "out_of_date"
     >,
+    rendered: Rendered,
   ): Promise<ArticleRow> {
     const now = clock.now();
-    const rendered = renderMarkdown(row.body_md);
     const inserted = await repo.insertArticle(tx, {
       ...row,
       body_html: rendered.html,
@@ -146,16 +153,37 @@ export function createRevisions({ repo, clock }: { repo: KbRepository; clock: Cl
       };
     },
 
-    /** What changed between two revisions: a unified diff and the line changes. */
+    /**
+     * What changed between two revisions: a unified diff and the line changes. Two long texts that
+     * differ everywhere cost the product of their lengths to compare, so the comparison runs in steps
+     * that let other requests through, and gives up (422) after DIFF_TIME_LIMIT_MS.
+     */
     async diff(id: number, from: number, to: number) {
       const [a, b] = await Promise.all([repo.revision(id, from), repo.revision(id, to)]);
       if (!a || !b) throw notFound("kb.revision_not_found", "No such revision");
       const textOf = (r: { title: string; body_md: string }) => `# ${r.title}\n\n${r.body_md}\n`;
+      const [before, after] = [textOf(a), textOf(b)];
+      const timeout = DIFF_TIME_LIMIT_MS;
+      const [patch, changes] = await Promise.all([
+        new Promise<string | undefined>((callback) =>
+          createTwoFilesPatch(`revision ${from}`, `revision ${to}`, before, after, undefined, undefined, {
+            timeout,
+            callback,
+          }),
+        ),
+        new Promise<Change[] | undefined>((callback) => diffLines(before, after, { timeout, callback })),
+      ]);
+      if (patch === undefined || changes === undefined)
+        throw invalid(
+          "kb.diff_too_large",
+          "These revisions differ too much to compare; compare closer ones",
+          [{ field: "from", message: `revision ${from} and revision ${to} differ too much` }],
+        );
       return {
         from,
         to,
-        patch: createTwoFilesPatch(`revision ${from}`, `revision ${to}`, textOf(a), textOf(b)),
-        changes: diffLines(textOf(a), textOf(b)).map((c) => ({
+        patch,
+        changes: changes.map((c) => ({
           kind: c.added ? ("added" as const) : c.removed ? ("removed" as const) : ("same" as const),
           text: c.value,
         })),

@@ -4,12 +4,12 @@ import { isUniqueViolation } from "../../db/database.js";
 import { type Actor, isMember } from "../../shared/actor.js";
 import type { Clock } from "../../shared/clock.js";
 import { toIso, toIsoOrNull } from "../../shared/clock.js";
-import { conflict, forbidden, invalid, notFound } from "../../shared/errors.js";
+import { AppError, conflict, forbidden, invalid, notFound } from "../../shared/errors.js";
 import { allowedActions } from "../../shared/policy.js";
 import type { SitesService } from "../sites/sites.service.js";
 import { createAssetStore } from "./kb.assets.js";
 import { createKbLearning } from "./kb.learning.js";
-import { renderMarkdown, type Section } from "./kb.markdown.js";
+import type { Section } from "./kb.markdown.js";
 import {
   articlePolicy,
   baseLang,
@@ -19,6 +19,7 @@ import {
   type Reader,
   resolveVariant,
 } from "./kb.policy.js";
+import { mergeAndRender, renderArticle } from "./kb.render.js";
 import { type ArticleRow, type CollectionRow, createKbRepository } from "./kb.repository.js";
 import { type ArticleChange, createRevisions } from "./kb.revisions.js";
 import type {
@@ -39,7 +40,7 @@ import type {
 import { createKbSearch } from "./kb.search.js";
 import { createSynonymStore } from "./kb.synonyms.js";
 import { createUnanswered } from "./kb.unanswered.js";
-import { baseOf, headingKey, mergeMarkdown } from "./kb.variants.js";
+import { baseOf, headingKey } from "./kb.variants.js";
 
 /** The knowledge base: collections, articles with revisions, translations and site variants, and search. */
 export function createKbService({
@@ -269,25 +270,31 @@ export function createKbService({
           { field: "collectionId", message: "unknown collection" },
         ]);
       if (input.overrides === "sections" && siteId === null) throw overridesNeedSite();
+      const rendered = await renderArticle(input.body);
       const row = await db.transaction().execute((tx) =>
-        insertArticle(tx, actor, {
-          collection_id: collectionId,
-          parent_id: input.parentId ?? null,
-          site_id: siteId,
-          language: input.language,
-          slug: slugify(input.title),
-          title: input.title,
-          body_md: input.body,
-          audiences: JSON.stringify(audiences),
-          product: input.product ?? null,
-          versions: JSON.stringify(input.versions),
-          status: input.status,
-          position: input.position ?? 0,
-          based_on_revision: basedOn,
-          source_key: null,
-          source_hash: null,
-          overrides: input.overrides ?? "body",
-        }),
+        insertArticle(
+          tx,
+          actor,
+          {
+            collection_id: collectionId,
+            parent_id: input.parentId ?? null,
+            site_id: siteId,
+            language: input.language,
+            slug: slugify(input.title),
+            title: input.title,
+            body_md: input.body,
+            audiences: JSON.stringify(audiences),
+            product: input.product ?? null,
+            versions: JSON.stringify(input.versions),
+            status: input.status,
+            position: input.position ?? 0,
+            based_on_revision: basedOn,
+            source_key: null,
+            source_hash: null,
+            overrides: input.overrides ?? "body",
+          },
+          rendered,
+        ),
       );
       search.touch();
       return view(actor, row, null);
@@ -305,8 +312,13 @@ export function createKbService({
       const base = chosen.article.overrides === "sections" ? baseOf(family, chosen.article) : undefined;
       if (!base || base.id === chosen.article.id) return view(actor, chosen.article, shown);
       // a variant of named sections is read within the general text it completes
-      const { body, fromVariant } = mergeMarkdown(base.body_md, chosen.article.body_md);
-      const rendered = renderMarkdown(body);
+      const merged = await mergeAndRender(base.body_md, chosen.article.body_md).catch((e) => {
+        // a merge too slow to render (each text alone rendered in time) shows the site's own text alone
+        if (e instanceof AppError && e.code === "kb.render_too_complex") return null;
+        throw e;
+      });
+      if (!merged) return view(actor, chosen.article, shown);
+      const { body, fromVariant, rendered } = merged;
       const own = rendered.sections
         .filter((x) => fromVariant.has(headingKey(x.heading)))
         .map((x) => x.heading);
@@ -330,6 +342,7 @@ export function createKbService({
         throw invalid("kb.collection_not_found", "No such collection", [
           { field: "collectionId", message: "unknown collection" },
         ]);
+      const rendered = patch.body === undefined ? null : await renderArticle(patch.body);
       await db.transaction().execute(async (tx) => {
         const current = (await repo.article(id, tx)) as ArticleRow;
         if (patch.baseRevision !== undefined && patch.baseRevision !== current.revision)
@@ -350,17 +363,17 @@ export function createKbService({
         };
         if (change.overrides === "sections" && current.site_id === null) throw overridesNeedSite();
         const changed = Object.entries(change).some(([k, v]) => current[k as keyof ArticleRow] !== v);
-        if (changed) await applyChange(tx, current, change, actor, patch.note ?? null);
+        if (changed) await applyChange(tx, current, change, actor, patch.note ?? null, rendered);
       });
       search.touch();
       return view(actor, (await repo.article(id)) as ArticleRow, null);
     },
 
     /** Markdown rendered and sanitised exactly as a saved article would be, for the editor's preview. */
-    preview(actor: Actor, body: string): { html: string; sections: Omit<Section, "text">[] } {
+    async preview(actor: Actor, body: string): Promise<{ html: string; sections: Omit<Section, "text">[] }> {
       if (!canEditKb(actor))
         throw forbidden("kb.edit_forbidden", "Only agents, coordinators and hub admins write articles");
-      const { html, sections } = renderMarkdown(body);
+      const { html, sections } = await renderArticle(body);
       return { html, sections: sections.map(({ anchor, heading, level }) => ({ anchor, heading, level })) };
     },
 
@@ -503,11 +516,12 @@ export function createKbService({
       change: ArticleChange & { language?: string },
       note: string,
     ): Promise<void> {
+      const rendered = change.body_md === undefined ? null : await renderArticle(change.body_md);
       await db.transaction().execute(async (tx) => {
         const current = (await repo.article(id, tx)) as ArticleRow;
         const { language, ...rest } = change;
         if (language && language !== current.language) await repo.updateArticle(tx, id, { language });
-        await applyChange(tx, { ...current, ...(language ? { language } : {}) }, rest, actor, note);
+        await applyChange(tx, { ...current, ...(language ? { language } : {}) }, rest, actor, note, rendered);
       });
       search.touch();
     },

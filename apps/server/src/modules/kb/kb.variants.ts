@@ -35,6 +35,13 @@ function parts(source: string): Array<{ key: string; text: string }> {
   return out;
 }
 
+/** The text without its final newlines (a regular expression for it rescanned every run of newlines). */
+function withoutTrailingNewlines(text: string): string {
+  let end = text.length;
+  while (end > 0 && text[end - 1] === "\n") end--;
+  return text.slice(0, end);
+}
+
 /**
  * The Markdown a reader sees for a section-overriding variant: the base text with the variant's
  * sections in place of those of the same heading (the variant's text before its first heading
@@ -53,7 +60,7 @@ export function mergeMarkdown(base: string, variant: string): { body: string; fr
   }
   for (const p of own) if (!used.has(p.key)) out.push(p.text);
   return {
-    body: out.map((t) => t.replace(/\n+$/, "")).join("\n\n"),
+    body: out.map(withoutTrailingNewlines).join("\n\n"),
     fromVariant: new Set(own.map((p) => p.key)),
   };
 }

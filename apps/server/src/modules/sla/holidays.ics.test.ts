@@ -157,11 +157,56 @@ describe("refusing malformed iCalendar holiday files", () => {
     );
   });
 
+  const refusal = (text: string, range?: { from?: string; to?: string }) => {
+    try {
+      parseHolidaysIcs(text, range);
+    } catch (e) {
+      return e instanceof HolidaysIcsError ? { problem: e.problem, message: e.message } : e;
+    }
+    return null;
+  };
+
   it("a recurrence that would run to tens of thousands of dates is refused instead of expanded", () => {
     const daily = ics(["UID:x", "DTSTART;VALUE=DATE:20250101", "RRULE:FREQ=DAILY", "SUMMARY:Every day"]);
-    expect(parseHolidaysIcs(daily)).toHaveLength(3652);
-    expect(() => parseHolidaysIcs(daily, { from: "2060-01-01", to: "2060-12-31" })).toThrow(
-      /repeats more than/,
-    );
+    expect(parseHolidaysIcs(daily, { from: "2025-01-01", to: "2025-12-31" })).toHaveLength(365);
+    expect(refusal(daily, { from: "2060-01-01", to: "2060-12-31" })).toMatchObject({
+      problem: "too_many",
+      message: expect.stringMatching(/repeats more than 2000 times/),
+    });
+  });
+
+  it("a file giving more than 500 holidays is refused, even when each event is small", () => {
+    const daily = ics(["UID:x", "DTSTART;VALUE=DATE:20250101", "RRULE:FREQ=DAILY", "SUMMARY:Every day"]);
+    expect(refusal(daily)).toMatchObject({
+      problem: "too_many",
+      message: expect.stringMatching(/500 holidays/),
+    });
+    const single = Array.from({ length: 501 }, (_, i) => [
+      `UID:d${i}`,
+      `DTSTART;VALUE=DATE:${new Date(Date.UTC(2025, 0, 1 + i)).toISOString().slice(0, 10).replaceAll("-", "")}`,
+    ]);
+    expect(refusal(ics(...single))).toMatchObject({ problem: "too_many" });
+    expect(parseHolidaysIcs(ics(...single.slice(0, 500)))).toHaveLength(500);
+  });
+
+  it("recurrences walked more than 5,000 times in all are refused, however the walking is shared", () => {
+    const weekly = Array.from({ length: 4 }, (_, i) => [
+      `UID:w${i}`,
+      `DTSTART;VALUE=DATE:1990010${i + 1}`,
+      "RRULE:FREQ=WEEKLY",
+    ]);
+    expect(refusal(ics(...weekly), { from: "2025-01-01", to: "2025-01-31" })).toMatchObject({
+      problem: "too_many",
+      message: expect.stringMatching(/5000 times in all/),
+    });
+  });
+
+  it("an all-day event repeating by the second, minute or hour is refused as too frequent", () => {
+    for (const freq of ["SECONDLY", "MINUTELY", "HOURLY"]) {
+      const text = ics(["UID:x", "DTSTART;VALUE=DATE:20250101", `RRULE:FREQ=${freq};COUNT=3`]);
+      expect(refusal(text)).toMatchObject({ problem: "too_frequent" });
+    }
+    const meeting = ics(["UID:m", "DTSTART:20250101T090000Z", "RRULE:FREQ=HOURLY", "SUMMARY:Stand-up"]);
+    expect(parseHolidaysIcs(meeting)).toEqual([]);
   });
 });

@@ -10,23 +10,41 @@ import type { Holiday } from "./business-time.js";
  * - Recurring events (RRULE, RDATE, EXDATE, moved occurrences with RECURRENCE-ID) are expanded over a
  *   bounded window: [range.from, range.to] when given, otherwise 10 years from `range.from`, or from the
  *   event's DTSTART when there is no range at all. Holiday feeds often start in the past (DTSTART 1990),
- *   so callers should pass a range around the years they need. A recurrence walked more than 10,000
- *   times before the end of the window is refused rather than expanded.
+ *   so callers should pass a range around the years they need.
+ * - The work one file can cause is bounded, since expanding a recurrence is slow (ical.js walks it from
+ *   DTSTART): an all-day event repeating more often than daily is refused ("too_frequent"); a file whose
+ *   recurrences are walked more than 2,000 times for one event or 5,000 in all, that gives more than
+ *   500 holidays or that holds more than 5,000 events is refused ("too_many") rather than expanded.
  * - One Holiday per date, sorted; names of events on the same date are joined with " / ".
  * - Anything malformed (not iCalendar, no VCALENDAR, an event without DTSTART, an impossible date, an
- *   end before the start, a date range that is not "YYYY-MM-DD") throws HolidaysIcsError.
+ *   end before the start, a date range that is not "YYYY-MM-DD") throws HolidaysIcsError ("invalid").
  */
 export type HolidayRange = { from?: string; to?: string };
 
+/** Why a file was refused: malformed, repeating more often than daily, or more work or holidays than allowed. */
+export type HolidaysIcsProblem = "invalid" | "too_frequent" | "too_many";
+
 export class HolidaysIcsError extends Error {
   override name = "HolidaysIcsError";
+  constructor(
+    message: string,
+    readonly problem: HolidaysIcsProblem = "invalid",
+  ) {
+    super(message);
+  }
 }
 
 const DAY = 86_400_000;
 const DEFAULT_YEARS = 10;
-/** Bounds on the work one file can cause: occurrences walked per recurring event, days per event. */
-const MAX_OCCURRENCES = 10_000;
+/** Bounds on the work one file can cause: occurrences walked per recurring event and in all, days per event. */
+const MAX_OCCURRENCES = 2_000;
+const MAX_WALKED = 5_000;
 const MAX_EVENT_DAYS = 366;
+/** More events than this in one file is not a holiday calendar either. */
+const MAX_EVENTS = 5_000;
+/** More holidays than this from one file is not a holiday calendar. */
+export const MAX_HOLIDAYS = 500;
+const SUB_DAILY = new Set(["SECONDLY", "MINUTELY", "HOURLY"]);
 
 type Window = { from: number; to: number };
 
@@ -51,27 +69,53 @@ export function parseHolidaysIcs(text: string, range: HolidayRange = {}): Holida
     const list = names.get(day) ?? [];
     if (name && !list.includes(name)) list.push(name);
     names.set(day, list);
+    if (names.size > MAX_HOLIDAYS) fail(`it gives more than ${MAX_HOLIDAYS} holidays`, "too_many");
   };
+  const budget = { walked: 0 };
   const vevents = roots.flatMap((root) => root.getAllSubcomponents("vevent"));
+  if (vevents.length > MAX_EVENTS) fail(`it holds more than ${MAX_EVENTS} events`, "too_many");
   const masterUids = new Set(
     vevents.filter((v) => !v.hasProperty("recurrence-id")).map((v) => v.getFirstPropertyValue("uid")),
   );
-  vevents.forEach((vevent, index) => {
+  // Each event is given its own moved occurrences: left to itself, ical.js looks through every event
+  // of the calendar for each one (the square of their number) and takes other events' as well.
+  const movedByUid = new Map<unknown, ICAL.Component[]>();
+  for (const v of vevents) {
+    if (!v.hasProperty("recurrence-id")) continue;
+    const uid = v.getFirstPropertyValue("uid");
+    const list = movedByUid.get(uid);
+    if (list) list.push(v);
+    else movedByUid.set(uid, [v]);
+  }
+  function addEvent(vevent: ICAL.Component, index: number): void {
     if (!isAllDay(vevent, index)) return;
-    const event = new ICAL.Event(vevent);
+    const exceptions = vevent.hasProperty("recurrence-id")
+      ? []
+      : (movedByUid.get(vevent.getFirstPropertyValue("uid")) ?? []);
+    const event = new ICAL.Event(vevent, { exceptions });
     // A moved occurrence is applied through its master; one whose master is missing stands alone.
     if (event.isRecurrenceException() && masterUids.has(event.uid)) return;
     if (isCancelled(event)) return;
     const start = dayOf(event.startDate);
     if (event.isRecurring()) {
+      refuseSubDaily(vevent, label(event, index));
       const windowFrom = from ?? start;
       const window = { from: windowFrom, to: to ?? addYears(windowFrom, DEFAULT_YEARS) - 1 };
-      expand(event, window, label(event, index), add);
+      expand(event, window, label(event, index), add, budget);
     } else {
       const window = { from: from ?? Number.NEGATIVE_INFINITY, to: to ?? Number.POSITIVE_INFINITY };
       addDays(start, dayOf(event.endDate), event.summary, window, label(event, index), add);
     }
-  });
+  }
+  for (const [index, vevent] of vevents.entries()) {
+    try {
+      addEvent(vevent, index);
+    } catch (error) {
+      if (error instanceof HolidaysIcsError) throw error;
+      // ical.js throws on some values it cannot read (a recurrence that never advances, and the like)
+      fail(`event ${index + 1} cannot be read (${(error as Error).message})`);
+    }
+  }
   return [...names.entries()]
     .sort(([a], [b]) => a - b)
     .map(([day, list]) =>
@@ -79,17 +123,29 @@ export function parseHolidaysIcs(text: string, range: HolidayRange = {}): Holida
     );
 }
 
+/** A holiday repeating by the second, minute or hour makes no sense and would be walked for ever. */
+function refuseSubDaily(vevent: ICAL.Component, what: string): void {
+  for (const rule of vevent.getAllProperties("rrule")) {
+    const freq = String((rule.getFirstValue() as { freq?: string } | null)?.freq ?? "").toUpperCase();
+    if (SUB_DAILY.has(freq))
+      fail(`${what} repeats ${freq.toLowerCase()}; holidays repeat daily at most`, "too_frequent");
+  }
+}
+
 function expand(
   event: ICAL.Event,
   window: Window,
   what: string,
   add: (day: number, name: string | undefined) => void,
+  budget: { walked: number },
 ): void {
-  const iterator = event.iterator();
   let count = 0;
+  const iterator = event.iterator();
   for (let next = iterator.next(); next; next = iterator.next()) {
     if (++count > MAX_OCCURRENCES)
-      fail(`${what} repeats more than ${MAX_OCCURRENCES} times before the end of the range`);
+      fail(`${what} repeats more than ${MAX_OCCURRENCES} times before the end of the range`, "too_many");
+    if (++budget.walked > MAX_WALKED)
+      fail(`its recurring events repeat more than ${MAX_WALKED} times in all`, "too_many");
     const details = event.getOccurrenceDetails(next);
     const start = dayOf(details.startDate);
     if (dayOf(next) > window.to && start > window.to) break;
@@ -169,6 +225,7 @@ function parseDate(value: string): number | null {
   return isoDate(day) === value ? day : null;
 }
 
-function fail(what: string): never {
-  throw new HolidaysIcsError(`Invalid iCalendar holidays file: ${what}`);
+function fail(what: string, problem: HolidaysIcsProblem = "invalid"): never {
+  const lead = problem === "invalid" ? "Invalid iCalendar holidays file" : "iCalendar holidays file refused";
+  throw new HolidaysIcsError(`${lead}: ${what}`, problem);
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AppContext } from "../../app/context.js";
 import { FILE_CSP } from "../../app/headers.js";
-import { type App, actorOf, secured } from "../../app/http.js";
+import { type App, actorOf, secured, uploadedFiles } from "../../app/http.js";
 import { badRequest } from "../../shared/errors.js";
 import {
   attachment,
@@ -217,10 +217,12 @@ export function ticketRoutes(app: App, { tickets }: AppContext) {
       if (!req.isMultipart())
         throw badRequest("attachment.not_multipart", "Upload files as multipart/form-data");
       const { ticket, visibility } = await tickets.prepareUpload(actor, req.params.key);
-      const files = (async function* () {
-        for await (const file of req.files()) yield { stream: file.file, filename: file.filename };
-      })();
-      const items = await tickets.uploadAttachments(actor, ticket, files, visibility(req.query.visibility));
+      const items = await tickets.uploadAttachments(
+        actor,
+        ticket,
+        uploadedFiles(req),
+        visibility(req.query.visibility),
+      );
       return reply.status(201).send({ items });
     },
   );

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AddressObject } from "mailparser";
 import sanitizeHtml from "sanitize-html";
+import { dropElements, trimLineEnds } from "../../../shared/markup.js";
 
 export type InboundAttachment = {
   filename: string;
@@ -60,26 +61,54 @@ const SANITIZE: sanitizeHtml.IOptions = {
 /** Removes scripts, event handlers, styles, remote images and dangerous links from mail HTML. */
 export const sanitizeMailHtml = (html: string): string => sanitizeHtml(html, SANITIZE).trim();
 
+/**
+ * How much of a mail's HTML and plain text is read: more than a message body keeps (50,000 characters),
+ * and little enough that sanitising the worst HTML holds the process up for a fraction of a second.
+ */
+const MAX_HTML_CHARS = 300_000;
+const MAX_TEXT_CHARS = 200_000;
+
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
 
-/** The readable text of mail HTML, with block elements on lines of their own. */
+/** Links written out as "label (address)", in one pass: an unclosed <a> is left to the tag stripper. */
+function spellOutLinks(html: string): string {
+  const open = /<a\s[^<>]*>/gi;
+  const close = /<\/a\s*>/gi;
+  let out = "";
+  let at = 0;
+  for (let m = open.exec(html); m; m = open.exec(html)) {
+    close.lastIndex = open.lastIndex;
+    const end = close.exec(html);
+    // no closing tag after this opener means none after any later one either
+    if (!end) break;
+    const href = /\shref="(https?:[^"]+)"/i.exec(m[0])?.[1];
+    if (href) {
+      const label = html.slice(open.lastIndex, end.index);
+      out += html.slice(at, m.index) + (label.includes(href) ? label : `${label} (${href})`);
+      at = close.lastIndex;
+    }
+    open.lastIndex = close.lastIndex;
+  }
+  return out + html.slice(at);
+}
+
+/**
+ * The readable text of mail HTML as sanitizeMailHtml gives it (text escaped, so a tag is a "<" up to
+ * the next ">"), with block elements on lines of their own; linear in its length.
+ */
 export function htmlToText(html: string): string {
-  const blocks = html
-    .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, "")
-    .replace(/<a\s[^>]*href="(https?:[^"]+)"[^>]*>([\s\S]*?)<\/a>/gi, (_all, href: string, label: string) =>
-      label.includes(href) ? label : `${label} (${href})`,
-    )
+  const plain = spellOutLinks(dropElements(html, ["script", "style", "head"]))
     .replace(/<br\s*\/?>/gi, "\n")
     .replace(/<\/(p|div|li|tr|h[1-6]|blockquote|table)>/gi, "\n")
-    .replace(/<hr[^>]*>/gi, "\n________________________________\n");
-  const plain = sanitizeHtml(blocks, { allowedTags: [], allowedAttributes: {} });
-  return plain
-    .replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (all, name: string) => {
-      if (name.startsWith("#x")) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-      if (name.startsWith("#")) return String.fromCodePoint(Number(name.slice(1)));
-      return ENTITIES[name.toLowerCase()] ?? all;
-    })
-    .replace(/[ \t]+\n/g, "\n")
+    .replace(/<hr\b[^<>]*>/gi, "\n________________________________\n")
+    .replace(/<[^<>]*>/g, "");
+  const decoded = plain.replace(/&(#\d+|#x[0-9a-f]+|[a-z]+);/gi, (all, name: string) => {
+    if (name[0] !== "#") return ENTITIES[name.toLowerCase()] ?? all;
+    const code =
+      name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+    return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : all;
+  });
+  return trimLineEnds(decoded)
     .replace(/\n{3,}/g, "\n\n")
     .trim();
 }
@@ -99,7 +128,8 @@ const addresses = (a: AddressObject | AddressObject[] | undefined): string[] =>
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   // Loaded on the first mail, like the other mail libraries: a hub without email never pays their memory.
   const { simpleParser } = await import("mailparser");
-  const mail = await simpleParser(raw, { skipImageLinks: true, skipHtmlToText: true });
+  // textAsHtml is never used: building it would only run linkify over the whole text
+  const mail = await simpleParser(raw, { skipImageLinks: true, skipHtmlToText: true, skipTextToHtml: true });
   const headers = new Map<string, string>();
   for (const h of mail.headerLines) {
     if (headers.has(h.key)) continue;
@@ -113,8 +143,10 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
     );
   }
   const first = (Array.isArray(mail.from) ? mail.from[0] : mail.from)?.value[0];
-  const html = mail.html ? sanitizeMailHtml(mail.html) : null;
-  const text = mail.text?.trim() ? mail.text : html ? htmlToText(html) : "";
+  // Only the start of a huge body is kept (the stored HTML and the message are cut shorter still), so
+  // no mail costs more than a bounded amount of sanitising and trimming.
+  const html = mail.html ? sanitizeMailHtml(mail.html.slice(0, MAX_HTML_CHARS)) : null;
+  const text = (mail.text?.trim() ? mail.text : html ? htmlToText(html) : "").slice(0, MAX_TEXT_CHARS);
   const ct = mail.headers.get("content-type") as
     | { value?: string; params?: Record<string, string> }
     | undefined;

@@ -2,7 +2,7 @@ import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../../app/context.js";
 import { FILE_CSP } from "../../../app/headers.js";
-import { type App, actorOf, optionalAuth, secured } from "../../../app/http.js";
+import { type App, actorOf, optionalAuth, secured, uploadedFiles } from "../../../app/http.js";
 import type { Actor } from "../../../shared/actor.js";
 import { badRequest, forbidden } from "../../../shared/errors.js";
 import { idempotencyKey } from "../../tickets/tickets.schemas.js";
@@ -212,10 +212,7 @@ export function webFormRoutes(app: App, { webForm }: AppContext) {
       writer(req);
       if (!req.isMultipart())
         throw badRequest("attachment.not_multipart", "Upload files as multipart/form-data");
-      const files = (async function* () {
-        for await (const file of req.files()) yield { stream: file.file, filename: file.filename };
-      })();
-      return reply.status(201).send(await webForm.upload(files, req.ip));
+      return reply.status(201).send(await webForm.upload(uploadedFiles(req), req.ip));
     },
   );
 }

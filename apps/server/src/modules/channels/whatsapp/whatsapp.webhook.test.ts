@@ -176,6 +176,14 @@ describe("signed deliveries", () => {
     expect(JSON.parse(nul.message).text.body).toBe("ab");
   });
 
+  it("a signed delivery nested thousands of levels deep is acknowledged and ignored, never a 500", async () => {
+    const count = (await stored()).length;
+    const deep = `{"object":"whatsapp_business_account","entry":${"[".repeat(20_000)}${"]".repeat(20_000)}}`;
+    const res = await post(deep, hubSignature(ZMB.appSecret, deep));
+    expect(res.statusCode).toBe(200);
+    expect(await stored()).toHaveLength(count);
+  });
+
   it("a body over the size limit is refused before anything is read", async () => {
     const body = "x".repeat(h.config.bodyLimitBytes + 1);
     const res = await post(body, hubSignature(ZMB.appSecret, body));

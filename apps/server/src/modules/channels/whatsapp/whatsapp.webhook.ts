@@ -6,6 +6,7 @@ import type { WhatsappInboundTable, WhatsappStatusesTable } from "../../../db/sc
 import type { Jobs } from "../../../jobs/jobs.js";
 import type { Clock } from "../../../shared/clock.js";
 import type { Logger } from "../../../shared/logger.js";
+import { jsonTooDeep } from "../../../shared/text.js";
 import { safeEqual } from "../../../shared/tokens.js";
 import type { WhatsappRepository } from "./whatsapp.repository.js";
 import { changeValue, inboundMessage, statusItem, webhookDelivery } from "./whatsapp.schemas.js";
@@ -182,7 +183,10 @@ export function createWhatsappWebhook({
       let body: unknown;
       try {
         if (!isUtf8(raw)) throw new Error("not UTF-8");
-        body = sjson.parse(raw.toString("utf8"), undefined, {
+        const text = raw.toString("utf8");
+        // cleanStrings below recurses over the value; Meta's deliveries nest a handful of levels.
+        if (jsonTooDeep(text)) throw new Error("nested too deep");
+        body = sjson.parse(text, undefined, {
           protoAction: "remove",
           constructorAction: "remove",
         });
