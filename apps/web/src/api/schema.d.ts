@@ -7236,7 +7236,7 @@ export interface paths {
         };
         /**
          * Live updates (server-sent events) of the tickets I may read
-         * @description text/event-stream. Events: `ticket.created`, `ticket.updated`, `message.added` (data: ticket key, site, version, the audit event's type, whether it is internal) and `presence` (who else is viewing or replying to a ticket). A comment every 25 s keeps it open.
+         * @description text/event-stream. Events: `ticket.created`, `ticket.updated`, `message.added` (data: ticket key, site, version, the audit event's type, whether it is internal) and `presence` (who else is viewing or replying to a ticket). A comment every 25 s keeps it open. The stream ends when its session or token does (sign-out, revocation, the person disabled); a change of the person's sites narrows it within seconds.
          */
         get: {
             parameters: {
