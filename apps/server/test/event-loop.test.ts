@@ -356,6 +356,23 @@ describe("long search queries", () => {
     });
   }
 
+  it("suggestions for a request being written, from its 20,000-character description, end in time", async () => {
+    for (const description of [
+      "<script>".repeat(2_500),
+      "a ".repeat(10_000),
+      "passwrd lgin ".repeat(1_500),
+    ]) {
+      const o = await underProbe(() =>
+        status(agent.post("/api/v1/kb/suggest", { subject: "x ".repeat(150), description, site: "ZMB" })),
+      );
+      expectGuarded(o, [200]);
+    }
+    const o = await underProbe(() =>
+      status(h.anonymous().get(`/api/v1/portal/suggestions?q=${encodeURIComponent("<script>".repeat(37))}`)),
+    );
+    expectGuarded(o, [200]);
+  });
+
   it("a chatbot question of 2,000 characters ends in time while the server keeps answering", async () => {
     const requester = await h.as("requester-zmb@demo.test");
     for (const question of ["a ".repeat(1_000), Array.from({ length: 300 }, (_, i) => `w${i}`).join(" ")]) {

@@ -23,7 +23,7 @@ const SEPARATORS = [
 ];
 // Outlook's header block of the quoted mail: "From:" then "Sent:"/"Date:" within a few lines.
 const FROM_LINE = /^\*?(From|De|Von)\s*:/i;
-const SENT_LINE = /^\*?(Sent|Date|Envoy[ée]|Enviado|Enviada|Gesendet|Data|Fecha)\s*(el|em|le)?\s*:/i;
+const SENT_LINE = /^\*?(Sent|Date|Envoy[ée]|Enviado|Enviada|Gesendet|Data|Fecha)\s*(?:(el|em|le)\s*)?:/i;
 const SIGNATURE = /^--\s*$/;
 const MOBILE = /^(Sent from my|Envoy[ée] de mon|Enviado desde mi|Enviado do meu|Get Outlook for)\b/i;
 
